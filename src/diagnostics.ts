@@ -1,0 +1,117 @@
+// Diagnostics are data. Every stage (parser, resolver, compiler, linter) produces
+// them; only the reporters in src/report/ and renderDiagnostic turn them into text.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A 1-based position in a named input ("-" is stdin). */
+export interface Location {
+  file: string;
+  line: number;
+  column: number;
+  /** 1-based column one past the last character of the offending token, when known. */
+  endColumn?: number;
+}
+
+export interface Related {
+  loc: Location;
+  message?: string;
+}
+
+export interface Diagnostic {
+  severity: Severity;
+  message: string;
+  loc: Location;
+  /** Lint code (CS101...) for findings; absent for plain input errors. */
+  code?: string;
+  related?: Related[];
+}
+
+/** Thrown by library functions for bad input; carries every diagnostic found, never a stack trace for the user. */
+export class ChainsmithError extends Error {
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic[]) {
+    super(diagnostics.map((d) => `${d.loc.file}:${d.loc.line}:${d.loc.column}: ${d.severity}: ${d.message}`).join('\n'));
+    this.name = 'ChainsmithError';
+    this.diagnostics = diagnostics;
+  }
+}
+
+export function error(loc: Location, message: string, related?: Related[]): Diagnostic {
+  return related && related.length ? { severity: 'error', message, loc, related } : { severity: 'error', message, loc };
+}
+
+/** Source texts by file name, so renderers can show the offending line. */
+export class SourceMap {
+  private readonly lines = new Map<string, string[]>();
+  add(file: string, text: string): void {
+    this.lines.set(file, text.split(/\r?\n/));
+  }
+  line(file: string, line: number): string | undefined {
+    return this.lines.get(file)?.[line - 1];
+  }
+}
+
+/** The caret line under `column` (1-based), widened to the token when endColumn is known. Tabs are kept so the caret lines up. */
+export function caretLine(source: string, column: number, endColumn?: number): string {
+  let pad = '';
+  for (let i = 0; i < column - 1 && i < source.length; i++) pad += source[i] === '\t' ? '\t' : ' ';
+  const width = endColumn && endColumn > column ? endColumn - column : 1;
+  return pad + '^' + '~'.repeat(Math.max(0, width - 1));
+}
+
+/** `FILE:LINE:COL: error: MESSAGE`, the source line and a caret, then related locations. */
+export function renderDiagnostic(d: Diagnostic, sources?: SourceMap): string {
+  const out: string[] = [];
+  const code = d.code ? ` [${d.code}]` : '';
+  out.push(`${d.loc.file}:${d.loc.line}:${d.loc.column}: ${d.severity}: ${d.message}${code}`);
+  const src = sources?.line(d.loc.file, d.loc.line);
+  if (src !== undefined) {
+    out.push(src);
+    out.push(caretLine(src, d.loc.column, d.loc.endColumn));
+  }
+  for (const r of d.related ?? []) {
+    out.push(`${r.loc.file}:${r.loc.line}:${r.loc.column}: note: ${r.message ?? 'related'}`);
+    const rs = sources?.line(r.loc.file, r.loc.line);
+    if (rs !== undefined) {
+      out.push(rs);
+      out.push(caretLine(rs, r.loc.column, r.loc.endColumn));
+    }
+  }
+  return out.join('\n');
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** The nearest candidate within a distance that scales with the name, or undefined. */
+export function suggest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestD || (d === bestD && best !== undefined && c < best)) {
+      best = c;
+      bestD = d;
+    }
+  }
+  const limit = Math.max(1, Math.floor(name.length / 3));
+  return bestD <= limit ? best : undefined;
+}
+
+export function didYouMean(name: string, candidates: Iterable<string>): string {
+  const s = suggest(name, candidates);
+  return s ? `; did you mean '${s}'?` : '';
+}

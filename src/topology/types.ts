@@ -1,0 +1,31 @@
+// The resolved topology: which interfaces carry which zone. Built by src/topology/load.ts
+// from a JSON file validated against schema/topology.schema.json.
+
+export interface Zone {
+  name: string;
+  /** Kernel interface names carrying this zone, e.g. ["br0.10"]. */
+  interfaces: string[];
+  /** CIDRs as written in the topology (IPv4 or IPv6). */
+  subnets: string[];
+  /** JSON path of the VLAN or interface entry that defines the zone, e.g. "/bridges/br0/vlans/10". */
+  path: string;
+}
+
+export interface InterfaceInfo {
+  name: string;
+  kind: 'bridge' | 'interface' | 'vlan';
+  mtu?: number;
+  /** For a VLAN: the bridge or interface it sits on, and its id. */
+  parent?: string;
+  vlan?: number;
+  /** For a bridge: its ports. */
+  ports?: string[];
+  zone?: string;
+  path: string;
+}
+
+export interface Topology {
+  file: string;
+  zones: Map<string, Zone>;
+  interfaces: Map<string, InterfaceInfo>;
+}
