@@ -1,0 +1,16 @@
+// Every implemented check, sorted by code. A check lands by adding its import here;
+// codes in the catalogue without a check are simply not run yet.
+import type { Check } from './types.js';
+import { check as cs203 } from './checks/cs203-log-without-limit.js';
+import { check as cs204 } from './checks/cs204-default-accept-policy.js';
+import { check as cs206 } from './checks/cs206-deprecated-state-match.js';
+import { check as cs209 } from './checks/cs209-ipv6-unfiltered.js';
+import { check as cs301 } from './checks/cs301-undefined-chain.js';
+import { check as cs302 } from './checks/cs302-chain-loop.js';
+import { check as cs303 } from './checks/cs303-unused-chain.js';
+import { check as cs401 } from './checks/cs401-unknown-interface.js';
+import { check as cs402 } from './checks/cs402-mtu-mismatch.js';
+
+export const CHECKS: readonly Check[] = Object.freeze(
+  [cs203, cs204, cs206, cs209, cs301, cs302, cs303, cs401, cs402].sort((a, b) => a.code.localeCompare(b.code)),
+);
