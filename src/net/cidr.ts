@@ -1,0 +1,173 @@
+// IPv4/IPv6 addresses and prefixes as BigInt, with the text forms the kernel's
+// iptables-save prints (inet_ntop: lowercase, longest zero run compressed).
+import type { Family } from '../ruleset/model.js';
+
+export interface Cidr {
+  family: Family;
+  /** Network address (host bits cleared unless keepHostBits). */
+  addr: bigint;
+  prefix: number;
+}
+
+const V4_BITS = 32;
+const V6_BITS = 128;
+
+export function familyBits(f: Family): number {
+  return f === 'ipv4' ? V4_BITS : V6_BITS;
+}
+
+export function parseIPv4(text: string): bigint | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  let v = 0n;
+  for (const p of parts) {
+    if (!/^\d{1,3}$/.test(p)) return null;
+    const n = Number(p);
+    if (n > 255) return null;
+    v = (v << 8n) | BigInt(n);
+  }
+  return v;
+}
+
+export function parseIPv6(text: string): bigint | null {
+  if (!/^[0-9A-Fa-f:.]+$/.test(text)) return null;
+  let head: string[];
+  let tail: string[];
+  const dbl = text.indexOf('::');
+  if (dbl >= 0) {
+    if (text.indexOf('::', dbl + 1) >= 0) return null;
+    head = text.slice(0, dbl) === '' ? [] : text.slice(0, dbl).split(':');
+    tail = text.slice(dbl + 2) === '' ? [] : text.slice(dbl + 2).split(':');
+  } else {
+    head = text.split(':');
+    tail = [];
+  }
+  const groups: number[] = [];
+  const pushGroups = (list: string[], out: number[]): boolean => {
+    for (let i = 0; i < list.length; i++) {
+      const g = list[i]!;
+      if (g.includes('.')) {
+        // An embedded IPv4 address may only end the address.
+        if (i !== list.length - 1) return false;
+        const v4 = parseIPv4(g);
+        if (v4 === null) return false;
+        out.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
+      } else {
+        if (!/^[0-9A-Fa-f]{1,4}$/.test(g)) return false;
+        out.push(parseInt(g, 16));
+      }
+    }
+    return true;
+  };
+  const h: number[] = [];
+  const t: number[] = [];
+  if (!pushGroups(head, h) || !pushGroups(tail, t)) return null;
+  if (dbl >= 0) {
+    if (h.length + t.length > 7) return null;
+    groups.push(...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t);
+  } else {
+    if (h.length !== 8) return null;
+    groups.push(...h);
+  }
+  let v = 0n;
+  for (const g of groups) v = (v << 16n) | BigInt(g);
+  return v;
+}
+
+/** Parses `A`, `A/len` or (IPv4) `A/dotted-mask`; host bits are cleared as the kernel does. */
+export function parseCidr(text: string, opts: { keepHostBits?: boolean } = {}): Cidr | null {
+  const slash = text.indexOf('/');
+  const addrText = slash >= 0 ? text.slice(0, slash) : text;
+  const lenText = slash >= 0 ? text.slice(slash + 1) : undefined;
+  const family: Family = addrText.includes(':') ? 'ipv6' : 'ipv4';
+  const addr = family === 'ipv4' ? parseIPv4(addrText) : parseIPv6(addrText);
+  if (addr === null) return null;
+  const bits = familyBits(family);
+  let prefix = bits;
+  if (lenText !== undefined) {
+    if (/^\d{1,3}$/.test(lenText)) {
+      prefix = Number(lenText);
+      if (prefix > bits) return null;
+    } else if (family === 'ipv4') {
+      const mask = parseIPv4(lenText);
+      if (mask === null) return null;
+      const p = maskToPrefix(mask, bits);
+      if (p === null) return null;
+      prefix = p;
+    } else return null;
+  }
+  const net = opts.keepHostBits ? addr : addr & prefixMask(prefix, bits);
+  return { family, addr: net, prefix };
+}
+
+export function prefixMask(prefix: number, bits: number): bigint {
+  if (prefix === 0) return 0n;
+  return ((1n << BigInt(prefix)) - 1n) << BigInt(bits - prefix);
+}
+
+function maskToPrefix(mask: bigint, bits: number): number | null {
+  for (let p = 0; p <= bits; p++) if (prefixMask(p, bits) === mask) return p;
+  return null;
+}
+
+export function hasHostBits(c: Cidr): boolean {
+  return (c.addr & ~prefixMask(c.prefix, familyBits(c.family)) & ((1n << BigInt(familyBits(c.family))) - 1n)) !== 0n;
+}
+
+export function formatIPv4(v: bigint): string {
+  return [24n, 16n, 8n, 0n].map((s) => String(Number((v >> s) & 0xffn))).join('.');
+}
+
+/** RFC 5952 text, as glibc's inet_ntop prints it (which is what iptables-save shows). */
+export function formatIPv6(v: bigint): string {
+  const g: number[] = [];
+  for (let i = 7; i >= 0; i--) g.push(Number((v >> BigInt(i * 16)) & 0xffffn));
+  // IPv4-mapped and IPv4-compatible forms keep a dotted tail, like inet_ntop.
+  if (g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || (g[5] === 0 && (g[6] !== 0 || g[7]! > 1)))) {
+    const tail = formatIPv4(v & 0xffffffffn);
+    return g[5] === 0xffff ? `::ffff:${tail}` : `::${tail}`;
+  }
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = g.map((x) => x.toString(16));
+  if (bestLen < 2) return hex.join(':');
+  const left = hex.slice(0, bestStart).join(':');
+  const right = hex.slice(bestStart + bestLen).join(':');
+  return `${left}::${right}`;
+}
+
+export function formatAddr(family: Family, v: bigint): string {
+  return family === 'ipv4' ? formatIPv4(v) : formatIPv6(v);
+}
+
+/** `10.0.0.0/24`, always with the length, as iptables-save prints addresses. */
+export function formatCidr(c: Cidr): string {
+  return `${formatAddr(c.family, c.addr)}/${c.prefix}`;
+}
+
+export function cidrLast(c: Cidr): bigint {
+  const bits = familyBits(c.family);
+  return c.addr | (((1n << BigInt(bits)) - 1n) & ~prefixMask(c.prefix, bits));
+}
+
+export function cidrOverlaps(a: Cidr, b: Cidr): boolean {
+  if (a.family !== b.family) return false;
+  return a.addr <= cidrLast(b) && b.addr <= cidrLast(a);
+}
+
+export function cidrContains(outer: Cidr, inner: Cidr): boolean {
+  return outer.family === inner.family && outer.prefix <= inner.prefix && outer.addr <= inner.addr && cidrLast(inner) <= cidrLast(outer);
+}
