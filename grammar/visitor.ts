@@ -1,0 +1,539 @@
+// CST -> typed AST (src/policy/ast.ts), plus the checks that belong to syntax:
+// number ranges (ports, prefix lengths, ICMP types, rates), words the grammar
+// takes as plain names (`family dual`, `10/minute`), string escapes, and
+// clauses the AST can hold only once (a second `defaults` block, two `comment`s).
+// Names are NOT resolved here: that is src/policy/resolve.ts.
+//
+// After a syntax error Chevrotain's recovery leaves partial nodes and tokens
+// "inserted in recovery" (no position). Every accessor below treats those as
+// missing, so a broken statement yields a smaller AST, never a crash.
+import type { CstNode, IToken } from 'chevrotain';
+import { didYouMean as suggestionSuffix, type Diagnostic, type Location } from '../src/diagnostics.js';
+import type {
+  AddressLit,
+  Toggle,
+  ChainName,
+  Defaults,
+  Definition,
+  Endpoint,
+  LogSpec,
+  NameRef,
+  PolicyFile,
+  PolicyRule,
+  PortRange,
+  ServiceItem,
+} from '../src/policy/ast.js';
+import { PolicyParser } from './parser.js';
+import { ICMP_PROTOCOLS, KNOWN_PROTOCOLS, PORT_PROTOCOL_NUMBERS, PORT_PROTOCOLS } from './protocols.js';
+
+type Children = Record<string, Array<CstNode | IToken> | undefined>;
+
+/** Seconds per `limit` unit; iptables' limit match rejects more than 10000 per second. */
+const RATE_UNITS = { second: 1, minute: 60, hour: 3600, day: 86400 } as const;
+const MAX_RATE_PER_SECOND = 10000;
+const MAX_BURST = 10000;
+
+export interface VisitResult {
+  ast: PolicyFile;
+  diagnostics: Diagnostic[];
+}
+
+/** A parser instance only to get the visitor base class (the grammar is the same for every instance). */
+const BaseVisitor = new PolicyParser().getBaseCstVisitorConstructor();
+
+export class PolicyAstBuilder extends BaseVisitor {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly ast: PolicyFile;
+
+  constructor(
+    private readonly file: string,
+    source: string,
+  ) {
+    super();
+    this.ast = { file, source, definitions: [], rules: [] };
+    this.validateVisitor();
+  }
+
+  /** Adds the statements of one `policyFile` CST to the AST being built. */
+  build(cst: CstNode): VisitResult {
+    this.visit(cst);
+    return { ast: this.ast, diagnostics: this.diagnostics };
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private err(loc: Location, message: string): void {
+    this.diagnostics.push({ severity: 'error', message, loc });
+  }
+
+  /** A token's position, `endColumn` one past its last character. */
+  pos(token: IToken): Location {
+    return { file: this.file, line: token.startLine!, column: token.startColumn!, endColumn: token.endColumn! + 1 };
+  }
+
+  /** From the first token to the last (the end column only when both are on one line). */
+  private span(first: IToken, last: IToken): Location {
+    const loc: Location = { file: this.file, line: first.startLine!, column: first.startColumn! };
+    if (last.endLine === first.startLine) loc.endColumn = last.endColumn! + 1;
+    return loc;
+  }
+
+  private tokens(ctx: Children, key: string): IToken[] {
+    return ((ctx[key] ?? []) as IToken[]).filter(isRealToken);
+  }
+
+  private token(ctx: Children, key: string): IToken | undefined {
+    return this.tokens(ctx, key)[0];
+  }
+
+  private nodes(ctx: Children, key: string): CstNode[] {
+    return (ctx[key] ?? []) as CstNode[];
+  }
+
+  /** The first real token of any of `keys` (for alternatives like accept|drop|off). */
+  private oneOf(ctx: Children, keys: string[]): IToken | undefined {
+    for (const k of keys) {
+      const tok = this.token(ctx, k);
+      if (tok) return tok;
+    }
+    return undefined;
+  }
+
+  /** The text of a string token without quotes, `\"` and `\\` unescaped; other escapes are errors. */
+  private stringValue(token: IToken): string {
+    const closed = token.image.length >= 2 && token.image.endsWith('"') && !token.image.endsWith('\\"');
+    const body = token.image.slice(1, closed ? -1 : undefined);
+    let out = '';
+    for (let i = 0; i < body.length; i++) {
+      const ch = body[i]!;
+      if (ch !== '\\') {
+        out += ch;
+        continue;
+      }
+      const next = body[i + 1];
+      if (next === '"' || next === '\\') {
+        out += next;
+        i++;
+      } else if (next !== undefined) {
+        // Column of the backslash: the opening quote is at startColumn.
+        const column = token.startColumn! + 1 + i;
+        this.err({ file: this.file, line: token.startLine!, column, endColumn: column + 2 }, `unknown escape '\\${next}' in a string; only \\" and \\\\ are allowed`);
+        out += next;
+        i++;
+      }
+    }
+    return out;
+  }
+
+  /** An integer token's value, or undefined (with an error) when it is outside [min, max]. */
+  private integer(token: IToken, what: string, min: number, max: number): number | undefined {
+    const value = Number(token.image);
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      this.err(this.pos(token), `${what} must be between ${min} and ${max}, not ${token.image}`);
+      return undefined;
+    }
+    return value;
+  }
+
+  private addressLit(token: IToken): AddressLit {
+    const text = token.image;
+    const slash = text.indexOf('/');
+    if (slash >= 0) {
+      const isV6 = text.includes(':');
+      const max = isV6 ? 128 : 32;
+      const len = Number(text.slice(slash + 1));
+      if (!Number.isSafeInteger(len) || len > max) {
+        const p = this.pos(token);
+        this.err({ ...p, column: p.column + slash + 1 }, `${isV6 ? 'IPv6' : 'IPv4'} prefix length must be between 0 and ${max}, not ${text.slice(slash + 1)}`);
+      }
+    }
+    return { kind: 'address', text, pos: this.pos(token) };
+  }
+
+  private nameRef(token: IToken): NameRef {
+    return { kind: 'name', name: token.image, pos: this.pos(token) };
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  policyFile(ctx: Children): void {
+    for (const s of this.nodes(ctx, 'statement')) this.visit(s);
+  }
+
+  statement(ctx: Children): void {
+    for (const children of Object.values(ctx)) for (const node of (children ?? []) as CstNode[]) this.visit(node);
+  }
+
+  topologyStatement(ctx: Children): void {
+    const kw = this.token(ctx, 'Topology');
+    const str = this.token(ctx, 'StringLiteral');
+    if (!kw || !str) return;
+    if (this.ast.topology) {
+      this.err(this.pos(kw), `topology is already given at line ${this.ast.topology.pos.line}`);
+      return;
+    }
+    this.ast.topology = { path: this.stringValue(str), pos: this.pos(str) };
+  }
+
+  familyStatement(ctx: Children): void {
+    const kw = this.token(ctx, 'Family');
+    const word = this.token(ctx, 'Identifier');
+    if (!kw || !word) return;
+    const value = word.image;
+    if (value !== 'ipv4' && value !== 'ipv6' && value !== 'dual') {
+      this.err(this.pos(word), `expected 'ipv4', 'ipv6' or 'dual' after 'family', found '${value}'${suggestionSuffix(value, ['ipv4', 'ipv6', 'dual'])}`);
+      return;
+    }
+    if (this.ast.family) {
+      this.err(this.pos(kw), `family is already given at line ${this.ast.family.pos.line}`);
+      return;
+    }
+    this.ast.family = { value, pos: this.pos(word) };
+  }
+
+  private addressDefinition(kind: 'host' | 'network', ctx: Children): void {
+    const name = this.token(ctx, 'Identifier');
+    const list = this.nodes(ctx, 'addressList')[0];
+    if (!name || !list) return;
+    const addresses = this.visit(list) as AddressLit[];
+    const def: Definition = { kind, name: name.image, pos: this.pos(name), addresses };
+    this.ast.definitions.push(def);
+  }
+
+  hostDefinition(ctx: Children): void {
+    this.addressDefinition('host', ctx);
+  }
+
+  networkDefinition(ctx: Children): void {
+    this.addressDefinition('network', ctx);
+  }
+
+  addressList(ctx: Children): AddressLit[] {
+    return this.nodes(ctx, 'address').flatMap((n) => (this.visit(n) as AddressLit | undefined) ?? []);
+  }
+
+  address(ctx: Children): AddressLit | undefined {
+    const tok = this.oneOf(ctx, ['IPv4Literal', 'IPv6Literal']);
+    return tok ? this.addressLit(tok) : undefined;
+  }
+
+  groupDefinition(ctx: Children): void {
+    const name = this.token(ctx, 'Identifier');
+    if (!name) return;
+    const members = this.nodes(ctx, 'groupMember').flatMap((n) => (this.visit(n) as NameRef | AddressLit | undefined) ?? []);
+    this.ast.definitions.push({ kind: 'group', name: name.image, pos: this.pos(name), members });
+  }
+
+  groupMember(ctx: Children): NameRef | AddressLit | undefined {
+    const name = this.token(ctx, 'Identifier');
+    if (name) return this.nameRef(name);
+    const addr = this.oneOf(ctx, ['IPv4Literal', 'IPv6Literal']);
+    return addr ? this.addressLit(addr) : undefined;
+  }
+
+  serviceDefinition(ctx: Children): void {
+    const name = this.token(ctx, 'Identifier');
+    const list = this.nodes(ctx, 'serviceList')[0];
+    if (!name || !list) return;
+    this.ast.definitions.push({ kind: 'service', name: name.image, pos: this.pos(name), items: this.visit(list) as ServiceItem[] });
+  }
+
+  serviceList(ctx: Children): ServiceItem[] {
+    return this.nodes(ctx, 'serviceItem').flatMap((n) => (this.visit(n) as ServiceItem | undefined) ?? []);
+  }
+
+  serviceItem(ctx: Children): ServiceItem | undefined {
+    const protoTok = this.token(ctx, 'protocol');
+    if (!protoTok) return undefined;
+    const argNode = this.nodes(ctx, 'protocolArgument')[0];
+    const isNumber = /^\d/.test(protoTok.image);
+    let proto = protoTok.image;
+    if (isNumber) {
+      const n = this.integer(protoTok, 'protocol number', 0, 255);
+      if (n === undefined) return undefined;
+      proto = String(n);
+    } else if (!KNOWN_PROTOCOLS.has(proto)) {
+      // A bare unknown name is a service reference; before '/' it can only be a protocol.
+      if (!argNode) return { kind: 'ref', name: proto, pos: this.pos(protoTok) };
+      this.err(this.pos(protoTok), `unknown protocol '${proto}'${suggestionSuffix(proto, KNOWN_PROTOCOLS)}`);
+      return undefined;
+    }
+    if (!argNode) return { kind: 'proto', proto, pos: this.pos(protoTok) };
+
+    const arg = argNode.children as Children;
+    const last = lastToken(argNode) ?? protoTok;
+    const pos = this.span(protoTok, last);
+    const isIcmp = ICMP_PROTOCOLS.has(proto);
+    const hasPorts = PORT_PROTOCOLS.has(proto) || (isNumber && PORT_PROTOCOL_NUMBERS.has(Number(proto)));
+
+    const typeName = this.token(arg, 'icmpTypeName');
+    const typeCode = this.nodes(arg, 'icmpTypeCode')[0];
+    const portList = this.nodes(arg, 'portList')[0];
+    const argStart = firstToken(argNode);
+    if (isIcmp) {
+      if (typeName) return { kind: 'proto', proto, icmpType: typeName.image, pos };
+      if (typeCode) {
+        const tc = typeCode.children as Children;
+        const typeTok = this.token(tc, 'type');
+        const codeTok = this.token(tc, 'code');
+        if (!typeTok || !codeTok) return undefined;
+        const type = this.integer(typeTok, 'ICMP type', 0, 255);
+        const code = this.integer(codeTok, 'ICMP code', 0, 255);
+        return type === undefined || code === undefined ? undefined : { kind: 'proto', proto, icmpType: `${type}/${code}`, pos };
+      }
+      const ranges = portList ? this.nodes(portList.children as Children, 'portRange') : [];
+      const single = ranges.length === 1 ? (ranges[0]!.children as Children) : undefined;
+      if (single && !single['high']) {
+        const typeTok = this.token(single, 'low');
+        const type = typeTok && this.integer(typeTok, 'ICMP type', 0, 255);
+        return type === undefined ? undefined : { kind: 'proto', proto, icmpType: String(type), pos };
+      }
+      if (argStart) this.err(this.pos(argStart), `${proto} takes one ICMP type (a name like echo-request, a number, or TYPE/CODE), not a port list`);
+      return undefined;
+    }
+    if (!hasPorts) {
+      if (argStart) this.err(this.pos(argStart), `'${proto}' has no ports; write it bare, as in '${proto}'`);
+      return undefined;
+    }
+    if (!portList) {
+      if (argStart) {
+        const what = typeName ? `'${typeName.image}'` : 'an ICMP type/code';
+        this.err(this.pos(argStart), `expected a port number after '${proto}/', found ${what}`);
+      }
+      return undefined;
+    }
+    const ports = this.visit(portList) as Array<PortRange | undefined>;
+    if (ports.some((p) => p === undefined)) return undefined;
+    return { kind: 'proto', proto, ports: ports as PortRange[], pos };
+  }
+
+  protocolArgument(): void {
+    // Read directly by serviceItem, which knows the protocol it belongs to.
+  }
+
+  icmpTypeCode(): void {
+    // Read directly by serviceItem.
+  }
+
+  portList(ctx: Children): Array<PortRange | undefined> {
+    return this.nodes(ctx, 'portRange').map((n) => this.visit(n) as PortRange | undefined);
+  }
+
+  portRange(ctx: Children): PortRange | undefined {
+    const lowTok = this.token(ctx, 'low');
+    if (!lowTok) return undefined;
+    const highTok = this.token(ctx, 'high');
+    if (ctx['Minus'] && !highTok) return undefined; // the parser already reported the missing end
+    const low = this.integer(lowTok, 'port', 0, 65535);
+    const high = highTok ? this.integer(highTok, 'port', 0, 65535) : low;
+    if (low === undefined || high === undefined) return undefined;
+    const pos = this.span(lowTok, highTok ?? lowTok);
+    if (low > high) {
+      this.err(pos, `port range ${low}-${high} is backwards; write ${high}-${low}`);
+      return undefined;
+    }
+    return { low, high, pos };
+  }
+
+  // ---------------------------------------------------------------- defaults
+
+  defaultsBlock(ctx: Children): void {
+    const kw = this.token(ctx, 'Defaults');
+    if (!kw) return;
+    if (this.ast.defaults) {
+      this.err(this.pos(kw), `defaults are already given at line ${this.ast.defaults.pos.line}; use one defaults block`);
+      return;
+    }
+    const defaults: Defaults = { pos: this.pos(kw), policies: [] };
+    for (const entry of this.nodes(ctx, 'defaultsEntry')) {
+      for (const children of Object.values(entry.children)) {
+        for (const node of children as CstNode[]) this.visit(node, defaults);
+      }
+    }
+    this.ast.defaults = defaults;
+  }
+
+  defaultsEntry(): void {
+    // Unwrapped by defaultsBlock, which passes the Defaults being filled.
+  }
+
+  /** An error when a once-only default appears again; true when it is new. */
+  private firstTime(previous: { pos: Location } | undefined, at: IToken, what: string): boolean {
+    if (!previous) return true;
+    this.err(this.pos(at), `${what} is already set at line ${previous.pos.line}`);
+    return false;
+  }
+
+  chainPolicy(ctx: Children, defaults: Defaults): void {
+    const kw = this.token(ctx, 'Policy');
+    const chainTok = this.oneOf(ctx, ['Input', 'Forward', 'Output']);
+    const verdictTok = this.oneOf(ctx, ['Accept', 'Drop']);
+    if (!kw || !chainTok || !verdictTok) return;
+    const chain = chainTok.image as ChainName;
+    const previous = defaults.policies.find((p) => p.chain === chain);
+    if (!this.firstTime(previous, kw, `the policy of ${chain}`)) return;
+    defaults.policies.push({ chain, verdict: verdictTok.image as 'accept' | 'drop', pos: this.pos(kw) });
+  }
+
+  logDefault(ctx: Children, defaults: Defaults): void {
+    const kw = this.token(ctx, 'Log');
+    if (!kw || !this.firstTime(defaults.log, kw, "'log'")) return;
+    if (this.token(ctx, 'Off')) {
+      defaults.log = { off: true, pos: this.pos(kw) };
+      return;
+    }
+    if (!this.token(ctx, 'Drops')) return;
+    const spec: LogSpec = { pos: this.pos(kw) };
+    for (const opt of this.nodes(ctx, 'logOption')) this.visit(opt, spec);
+    defaults.log = spec;
+  }
+
+  logOption(ctx: Children, spec: LogSpec): void {
+    const prefixKw = this.token(ctx, 'Prefix');
+    const limitKw = this.token(ctx, 'Limit');
+    const burstKw = this.token(ctx, 'Burst');
+    if (prefixKw) {
+      const str = this.token(ctx, 'StringLiteral');
+      if (!str) return;
+      if (spec.prefixPos) return this.err(this.pos(prefixKw), `'prefix' is already given at line ${spec.prefixPos.line}`);
+      spec.prefix = this.stringValue(str);
+      spec.prefixPos = this.pos(str);
+    } else if (limitKw) {
+      const countTok = this.token(ctx, 'count');
+      const unitTok = this.token(ctx, 'unit');
+      if (!countTok || !unitTok) return;
+      if (spec.limit) return this.err(this.pos(limitKw), "'limit' is given twice");
+      const unit = unitTok.image;
+      if (!(unit in RATE_UNITS)) {
+        return this.err(this.pos(unitTok), `expected 'second', 'minute', 'hour' or 'day' after '/', found '${unit}'${suggestionSuffix(unit, Object.keys(RATE_UNITS))}`);
+      }
+      const u = unit as keyof typeof RATE_UNITS;
+      const count = this.integer(countTok, `rate per ${u}`, 1, MAX_RATE_PER_SECOND * RATE_UNITS[u]);
+      if (count !== undefined) spec.limit = { count, unit: u };
+    } else if (burstKw) {
+      const burstTok = this.token(ctx, 'burst');
+      if (!burstTok) return;
+      if (spec.burst !== undefined) return this.err(this.pos(burstKw), "'burst' is given twice");
+      const burst = this.integer(burstTok, 'burst', 1, MAX_BURST);
+      if (burst !== undefined) spec.burst = burst;
+    }
+  }
+
+  /** `established accept|off` and its kind; undefined when broken or repeated. */
+  private toggle<T extends string>(ctx: Children, keyword: string, on: string, previous: Toggle<T> | undefined): Toggle<T> | undefined {
+    const kw = this.token(ctx, keyword);
+    const valueTok = this.oneOf(ctx, [on, 'Off']);
+    if (!kw || !valueTok || !this.firstTime(previous, kw, `'${kw.image}'`)) return previous;
+    return { value: valueTok.image as T | 'off', pos: this.pos(kw) };
+  }
+
+  establishedDefault(ctx: Children, defaults: Defaults): void {
+    const value = this.toggle<'accept'>(ctx, 'Established', 'Accept', defaults.established);
+    if (value) defaults.established = value;
+  }
+
+  invalidDefault(ctx: Children, defaults: Defaults): void {
+    const value = this.toggle<'drop'>(ctx, 'Invalid', 'Drop', defaults.invalid);
+    if (value) defaults.invalid = value;
+  }
+
+  loopbackDefault(ctx: Children, defaults: Defaults): void {
+    const value = this.toggle<'accept'>(ctx, 'Loopback', 'Accept', defaults.loopback);
+    if (value) defaults.loopback = value;
+  }
+
+  // ---------------------------------------------------------------- rules
+
+  rule(ctx: Children): void {
+    const actionTok = this.oneOf(ctx, ['Allow', 'Deny', 'Reject']);
+    const sources = this.nodes(ctx, 'sources')[0];
+    const destinations = this.nodes(ctx, 'destinations')[0];
+    if (!actionTok || !sources || !destinations) return;
+    const rule: PolicyRule = {
+      action: actionTok.image as PolicyRule['action'],
+      pos: this.pos(actionTok),
+      sources: this.visit(sources) as Endpoint[],
+      destinations: this.visit(destinations) as Endpoint[],
+      services: this.nodes(ctx, 'serviceList').flatMap((n) => this.visit(n) as ServiceItem[]),
+    };
+    for (const opt of this.nodes(ctx, 'ruleOption')) this.visit(opt, rule);
+    this.ast.rules.push(rule);
+  }
+
+  endpointList(ctx: Children): Endpoint[] {
+    return this.nodes(ctx, 'endpoint').flatMap((n) => (this.visit(n) as Endpoint | undefined) ?? []);
+  }
+
+  endpoint(ctx: Children): Endpoint | undefined {
+    const any = this.token(ctx, 'Any');
+    if (any) return { kind: 'any', pos: this.pos(any) };
+    const self = this.token(ctx, 'Self');
+    if (self) return { kind: 'self', pos: this.pos(self) };
+    const addr = this.oneOf(ctx, ['IPv4Literal', 'IPv6Literal']);
+    if (addr) return this.addressLit(addr);
+    const name = this.token(ctx, 'name');
+    if (!name) return undefined;
+    const pin = this.nodes(ctx, 'pinTarget')[0];
+    if (!pin) return this.nameRef(name);
+    const target = this.visit(pin) as NameRef | AddressLit | undefined;
+    if (!target) return undefined;
+    const end = lastToken(pin) ?? name;
+    return { kind: 'pinned', zone: name.image, zonePos: this.pos(name), target, pos: this.span(name, end) };
+  }
+
+  pinTarget(ctx: Children): NameRef | AddressLit | undefined {
+    const name = this.token(ctx, 'Identifier');
+    if (name) return this.nameRef(name);
+    const v4 = this.token(ctx, 'IPv4Literal');
+    if (v4) return this.addressLit(v4);
+    const bare = this.token(ctx, 'bareIPv6');
+    if (bare) {
+      this.err(this.pos(bare), `write an IPv6 address pinned to a zone in brackets, as in 'zone:[${bare.image}]'`);
+      return undefined;
+    }
+    const v6 = this.token(ctx, 'IPv6Literal');
+    return v6 && this.token(ctx, 'RBracket') ? this.addressLit(v6) : undefined;
+  }
+
+  ruleOption(ctx: Children, rule: PolicyRule): void {
+    const logKw = this.token(ctx, 'Log');
+    const commentKw = this.token(ctx, 'Comment');
+    const str = this.token(ctx, 'StringLiteral');
+    if (logKw) {
+      if (rule.log) return this.err(this.pos(logKw), `'log' is already given at column ${rule.log.pos.column}`);
+      rule.log = str ? { prefix: this.stringValue(str), pos: this.pos(logKw), prefixPos: this.pos(str) } : { pos: this.pos(logKw) };
+    } else if (commentKw && str) {
+      if (rule.comment) return this.err(this.pos(commentKw), `'comment' is already given at column ${rule.comment.pos.column}`);
+      rule.comment = { text: this.stringValue(str), pos: this.pos(str) };
+    }
+  }
+}
+
+/** A token the input really contains (not one Chevrotain invented to recover from an error). */
+export function isRealToken(token: IToken | undefined): token is IToken {
+  return token !== undefined && !token.isInsertedInRecovery && !Number.isNaN(token.startOffset) && token.startLine !== undefined && !Number.isNaN(token.startLine);
+}
+
+function isCstNode(x: CstNode | IToken): x is CstNode {
+  return (x as CstNode).children !== undefined;
+}
+
+/** All real tokens under a node, in source order. */
+function tokensOf(node: CstNode): IToken[] {
+  const out: IToken[] = [];
+  for (const children of Object.values(node.children)) {
+    for (const c of children) {
+      if (isCstNode(c)) out.push(...tokensOf(c));
+      else if (isRealToken(c)) out.push(c);
+    }
+  }
+  return out.sort((a, b) => a.startOffset - b.startOffset);
+}
+
+function firstToken(node: CstNode): IToken | undefined {
+  return tokensOf(node)[0];
+}
+
+function lastToken(node: CstNode): IToken | undefined {
+  return tokensOf(node).at(-1);
+}

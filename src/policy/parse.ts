@@ -1,0 +1,137 @@
+// Policy text -> AST + located diagnostics (lexing, syntax, syntax-level ranges).
+// The grammar lives in grammar/; this module runs the three stages and turns
+// Chevrotain's errors into Diagnostics. It never throws for bad input:
+// parsePolicyOrThrow is the variant that does, with a ChainsmithError.
+import type { IRecognitionException, IToken } from 'chevrotain';
+import { ChainsmithError, type Diagnostic, type Location } from '../diagnostics.js';
+import type { PolicyFile } from './ast.js';
+import { PolicyParser } from '../../grammar/parser.js';
+import { policyErrorMessages } from '../../grammar/messages.js';
+import { policyLexer, statementStartTokens, UnterminatedString } from '../../grammar/tokens.js';
+import { isRealToken, PolicyAstBuilder } from '../../grammar/visitor.js';
+
+// Building a Chevrotain parser runs a grammar analysis; do it once. Each parse
+// resets the instance through `input`, and parsing is synchronous, so sharing is safe.
+let sharedParser: PolicyParser | undefined;
+function parser(): PolicyParser {
+  sharedParser ??= new PolicyParser(policyErrorMessages);
+  return sharedParser;
+}
+
+export interface ParseResult {
+  ast: PolicyFile;
+  diagnostics: Diagnostic[];
+}
+
+export function parsePolicy(text: string, file: string): ParseResult {
+  const lexed = policyLexer.tokenize(text);
+  const diagnostics: Diagnostic[] = [];
+  const lexErrorSpans: Array<[number, number]> = [];
+
+  for (const e of lexed.errors) {
+    const bad = text.slice(e.offset, e.offset + e.length);
+    lexErrorSpans.push([e.offset, e.offset + e.length]);
+    const loc: Location = { file, line: e.line ?? 1, column: e.column ?? 1 };
+    if (!bad.includes('\n')) loc.endColumn = loc.column + bad.length;
+    diagnostics.push({ severity: 'error', message: unexpectedCharactersMessage(bad), loc });
+  }
+  for (const tok of lexed.tokens) {
+    if (tok.tokenType === UnterminatedString) {
+      diagnostics.push({ severity: 'error', message: `unterminated string: add the closing '"' on this line`, loc: tokenLoc(file, tok) });
+    }
+  }
+
+  const p = parser();
+  p.input = lexed.tokens;
+  const cst = p.policyFile();
+  diagnostics.push(...syntaxDiagnostics(p.errors, lexed.tokens, lexErrorSpans, file));
+
+  const builder = new PolicyAstBuilder(file, text);
+  const { ast, diagnostics: astDiagnostics } = builder.build(cst);
+  diagnostics.push(...astDiagnostics);
+  return { ast, diagnostics: sortAndDedupe(diagnostics) };
+}
+
+/** As parsePolicy, but any error is thrown as a ChainsmithError carrying every diagnostic. */
+export function parsePolicyOrThrow(text: string, file: string): PolicyFile {
+  const { ast, diagnostics } = parsePolicy(text, file);
+  if (diagnostics.some((d) => d.severity === 'error')) throw new ChainsmithError(diagnostics);
+  return ast;
+}
+
+function unexpectedCharactersMessage(bad: string): string {
+  if (bad === ';') return "unexpected ';': statements end by themselves, no ';' is needed";
+  const cut = bad.length > 24 ? `${bad.slice(0, 21)}...` : bad;
+  // Control characters would garble the terminal; show them as escapes.
+  const shown = cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return bad.length === 1 ? `unexpected character '${shown}'` : `unexpected characters '${shown}'`;
+}
+
+function tokenLoc(file: string, tok: IToken): Location {
+  return { file, line: tok.startLine!, column: tok.startColumn!, endColumn: tok.endColumn! + 1 };
+}
+
+/**
+ * Chevrotain's recognition errors as diagnostics, minus the echoes of one
+ * mistake: after a broken statement, the tokens recovery leaves behind are
+ * reported again as "expected a statement"; and a token right beside an
+ * unlexable character is usually the same typo (`=>` is '=' plus a bad '>').
+ */
+function syntaxDiagnostics(errors: IRecognitionException[], tokens: IToken[], lexErrorSpans: Array<[number, number]>, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const statementStarts = new Set(statementStartTokens);
+  let lastErrorOffset: number | undefined;
+  for (const e of errors) {
+    const tok = e.token;
+    const real = isRealToken(tok);
+    const atTopLevel = e.context.ruleStack.length <= 1;
+    if (real && atTopLevel && lastErrorOffset !== undefined) {
+      const startsNewStatement = tokens.some((t) => statementStarts.has(t.tokenType) && t.startOffset > lastErrorOffset! && t.startOffset <= tok.startOffset);
+      if (!startsNewStatement) continue;
+    }
+    if (real && besideLexError(tok, tokens, lexErrorSpans)) continue;
+    const loc = real ? errorLoc(file, tok, tokens, atTopLevel) : endOfInput(file, tokens);
+    out.push({ severity: 'error', message: e.message, loc });
+    lastErrorOffset = real ? tok.startOffset : Number.POSITIVE_INFINITY;
+  }
+  return out;
+}
+
+/** True when no other token lies between `tok` and an unlexable character. */
+function besideLexError(tok: IToken, tokens: IToken[], spans: Array<[number, number]>): boolean {
+  const i = tokens.indexOf(tok);
+  const prevEnd = i > 0 ? tokens[i - 1]!.endOffset! + 1 : 0;
+  const nextStart = i + 1 < tokens.length ? tokens[i + 1]!.startOffset : Number.POSITIVE_INFINITY;
+  return spans.some(([start, end]) => (start >= tok.endOffset! + 1 && start < nextStart) || (end <= tok.startOffset && end > prevEnd));
+}
+
+/**
+ * A missing piece is reported where it is missing: when the unexpected token
+ * is on a later line than the token before it (`comment` at the end of a line,
+ * the next rule below), point just after that earlier token, as compilers do
+ * for a missing ';'. A stray token between statements is reported where it is.
+ */
+function errorLoc(file: string, tok: IToken, tokens: IToken[], atTopLevel: boolean): Location {
+  const i = tokens.indexOf(tok);
+  const prev = i > 0 ? tokens[i - 1] : undefined;
+  if (atTopLevel || !prev || !isRealToken(prev) || prev.endLine === tok.startLine) return tokenLoc(file, tok);
+  return { file, line: prev.endLine!, column: prev.endColumn! + 1 };
+}
+
+/** Where "found the end of the file" points: just after the last token (1:1 for an empty file). */
+function endOfInput(file: string, tokens: IToken[]): Location {
+  const last = [...tokens].reverse().find(isRealToken);
+  if (!last) return { file, line: 1, column: 1 };
+  return { file, line: last.endLine!, column: last.endColumn! + 1 };
+}
+
+function sortAndDedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const unique = diagnostics.filter((d) => {
+    const key = `${d.loc.line}:${d.loc.column}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return unique.sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column);
+}
