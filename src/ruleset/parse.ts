@@ -2,6 +2,7 @@
 // (old and new syntax, long and short options, counters, -4/-6 prefixes),
 // keeps unknown modules verbatim, and on a broken line reports a located
 // diagnostic and carries on, so the rest of the file stays usable.
+import { parseSuppression } from './suppress.js';
 import type { Diagnostic, Location } from '../diagnostics.js';
 import { BUILTIN_CHAINS, type Chain, type Family, type Match, type Neg, type Option, type Rule, type Ruleset, type Table } from './model.js';
 import { tokenizeLine, type Token } from './tokenize.js';
@@ -35,7 +36,6 @@ const CORE: Record<string, 'src' | 'dst' | 'inIface' | 'outIface' | 'proto' | 'f
   '-g': 'goto', '--goto': 'goto',
 };
 
-const SUPPRESS = /^#\s*chainsmith:\s*disable=([A-Za-z0-9_,\s]+?)(?:\s+--.*)?$/;
 
 class LineError extends Error {
   constructor(readonly token: { column: number; endColumn?: number }, message: string) {
@@ -72,8 +72,7 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
     const trimmed = raw.trim();
     if (trimmed === '') continue;
     if (trimmed.startsWith('#')) {
-      const m = SUPPRESS.exec(trimmed);
-      pendingSuppressions = m ? m[1]!.split(/[,\s]+/).filter(Boolean).map((c) => c.toUpperCase()) : pendingSuppressions;
+      pendingSuppressions = parseSuppression(trimmed) ?? pendingSuppressions;
       continue;
     }
     const suppressions = pendingSuppressions;

@@ -1,0 +1,48 @@
+// File I/O for the CLI: `-` means stdin/stdout, and output files are replaced
+// atomically so a failed run never leaves a partial ruleset behind.
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+
+export function readInput(file: string): string {
+  return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+}
+
+/**
+ * Writes `text` to `file`. Regular files (and files that do not exist yet) are
+ * written to a temporary file beside them and renamed into place; special files
+ * such as /dev/stdout or a FIFO are written directly, never replaced.
+ */
+export function writeOutput(file: string, text: string): void {
+  if (file === '-') {
+    process.stdout.write(text);
+    return;
+  }
+  let special = false;
+  try {
+    special = !statSync(file).isFile();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  if (special) {
+    writeFileSync(file, text);
+    return;
+  }
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    const fd = openSync(tmp, 'w', 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* the temporary file may not exist */
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,85 @@
+// The compile pipeline: parse -> load topology -> resolve names -> generate ->
+// print. Each stage reports located diagnostics; compile stops after the first
+// stage that found errors, so one mistake does not cascade into many.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ChainsmithError, SourceMap, type Diagnostic } from '../diagnostics.js';
+import { parsePolicy } from '../policy/parse.js';
+import { resolvePolicy } from '../policy/resolve.js';
+import { loadTopology } from '../topology/load.js';
+import type { Topology } from '../topology/types.js';
+import type { Ruleset } from '../ruleset/model.js';
+import { printRuleset } from '../ruleset/print.js';
+import { generate } from './generate.js';
+import { suppressionBefore } from '../ruleset/suppress.js';
+
+export interface CompileOptions {
+  /** A loaded topology, or a path that overrides the policy's `topology "..."` line. */
+  topology?: Topology | string;
+  /** Source comments on each rule (default true). */
+  comments?: boolean;
+  /** Collects source texts for rendering diagnostics with a caret. */
+  sources?: SourceMap;
+}
+
+export interface CompileResult {
+  ipv4?: { ruleset: Ruleset; text: string };
+  ipv6?: { ruleset: Ruleset; text: string };
+  /** Warnings; errors are thrown as ChainsmithError. */
+  diagnostics: Diagnostic[];
+}
+
+/** Compiles policy text; `file` names it in diagnostics and comments ("-" for stdin). */
+export function compilePolicy(text: string, file: string, opts: CompileOptions = {}): CompileResult {
+  opts.sources?.add(file, text);
+  const { ast, diagnostics: parseDiags } = parsePolicy(text, file);
+  failOn(parseDiags);
+
+  let topology: Topology | undefined;
+  if (typeof opts.topology === 'object') topology = opts.topology;
+  else {
+    // Relative to the policy file, and shown the way the user would type it (no absolute paths in messages).
+    const ref = opts.topology ?? (ast.topology ? (path.isAbsolute(ast.topology.path) ? ast.topology.path : path.join(file === '-' ? '.' : path.dirname(file), ast.topology.path)) : undefined);
+    if (ref !== undefined) {
+      let topoText: string;
+      try {
+        topoText = readFileSync(ref, 'utf8');
+      } catch (e) {
+        const where = ast.topology && opts.topology === undefined ? ast.topology.pos : { file, line: 1, column: 1 };
+        throw new ChainsmithError([{ severity: 'error', loc: where, message: `cannot read topology '${ref}': ${describeIoError(e)}` }]);
+      }
+      opts.sources?.add(ref, topoText);
+      topology = loadTopology(ref, topoText);
+    }
+  }
+
+  const { policy, diagnostics: resolveDiags } = resolvePolicy(ast, topology);
+  failOn(resolveDiags);
+  const lines = text.split(/\r?\n/);
+  const { rulesets, diagnostics: genDiags } = generate(policy, {
+    comments: opts.comments !== false,
+    suppressionsAt: (line) => suppressionBefore(lines, line),
+  });
+  failOn(genDiags);
+
+  const result: CompileResult = { diagnostics: [...parseDiags, ...resolveDiags, ...genDiags].filter((d) => d.severity !== 'error') };
+  for (const rs of rulesets) result[rs.family] = { ruleset: rs, text: printRuleset(rs) };
+  return result;
+}
+
+export function describeIoError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const known: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'not a directory',
+    EROFS: 'read-only file system',
+  };
+  return (code && known[code]) ?? (e instanceof Error ? e.message : String(e));
+}
+
+function failOn(diags: Diagnostic[]): void {
+  const errors = diags.filter((d) => d.severity === 'error');
+  if (errors.length) throw new ChainsmithError(errors);
+}

@@ -1,0 +1,294 @@
+// Stage 3 of 3 (parse -> resolve -> generate): a resolved policy becomes one
+// ruleset model per address family, already in the form the kernel's
+// iptables-save prints, so the printed output diffs cleanly against a live host.
+import path from 'node:path';
+import type { Diagnostic, Location } from '../diagnostics.js';
+import { error } from '../diagnostics.js';
+import type { Chain, Family, Match, Option, Rule, Ruleset, Target } from '../ruleset/model.js';
+import { formatCidr, type Cidr } from '../net/cidr.js';
+import type { ResolvedDefaults, ResolvedPolicy, ResolvedRule, ServiceSpec, Term } from '../policy/resolve.js';
+import { ICMPV6_ESSENTIALS } from './icmpv6.js';
+
+export interface GenerateOptions {
+  /** Source comments on every rule (`-m comment --comment "cluster.policy:12"`); default true. */
+  comments?: boolean;
+  /** `# chainsmith: disable=...` before a policy line, carried to every rule generated from it. */
+  suppressionsAt?: (line: number) => string[] | undefined;
+}
+
+/** The kernel limits that iptables-restore would otherwise reject at load time. */
+export const LIMITS = { logPrefix: 29, comment: 255, chainName: 28, ifname: 15 } as const;
+const MULTIPORT_MAX = 15;
+
+type ChainKey = 'INPUT' | 'FORWARD' | 'OUTPUT';
+const CHAINS: ChainKey[] = ['INPUT', 'FORWARD', 'OUTPUT'];
+
+const opt = (name: string, ...args: string[]): Option => ({ name, negated: false, args });
+const match = (module: string, ...options: Option[]): Match => ({ module, options });
+const target = (name: string, ...options: Option[]): Target => ({ name, goto: false, options });
+
+/** A rule under construction: the matches shared by its verdict and its LOG twin. */
+interface Core {
+  src?: string;
+  dst?: string;
+  inIface?: string;
+  outIface?: string;
+  proto?: string;
+  matches: Match[];
+}
+
+export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { rulesets: Ruleset[]; diagnostics: Diagnostic[] } {
+  const diags: Diagnostic[] = [];
+  const comments = opts.comments !== false;
+  const base = path.basename(policy.file);
+  const d = policy.defaults;
+  const rulesets: Ruleset[] = [];
+  const perRuleCount = new Map<ResolvedRule, number>();
+
+  for (const family of policy.families) {
+    const chains = new Map<ChainKey, Rule[]>(CHAINS.map((c) => [c, []]));
+    const srcComment = (pos: Location | undefined, what: string, user?: string): Match[] => {
+      if (!comments && user === undefined) return [];
+      let text = comments ? (pos ? `${base}:${pos.line}` : `${base}: default ${what}`) : '';
+      if (user !== undefined) text = text ? `${text}: ${user}` : user;
+      return [match('comment', opt('comment', text))];
+    };
+    const push = (chain: ChainKey, core: Core, tgt: Target, pos: Location | undefined, what: string, user?: string): void => {
+      const rule: Rule = {
+        loc: { file: '', line: 0, column: 1 },
+        ...(core.src ? { src: { value: core.src, negated: false } } : {}),
+        ...(core.dst ? { dst: { value: core.dst, negated: false } } : {}),
+        ...(core.inIface ? { inIface: { value: core.inIface, negated: false } } : {}),
+        ...(core.outIface ? { outIface: { value: core.outIface, negated: false } } : {}),
+        ...(core.proto ? { proto: { value: core.proto, negated: false } } : {}),
+        matches: [...core.matches, ...srcComment(pos, what, user)],
+        target: tgt,
+      };
+      if (pos) {
+        rule.origin = pos;
+        const sup = opts.suppressionsAt?.(pos.line);
+        if (sup) rule.suppressions = sup;
+      }
+      chains.get(chain)!.push(rule);
+    };
+    const logTarget = (prefix: string): Target => target('LOG', opt('log-prefix', prefix));
+    const limitMatch = (): Match[] => (d.log ? [limitOf(d.log)] : [match('limit', opt('limit', '10/min'))]);
+
+    // Head of each chain: loopback, established, ICMPv6 essentials, invalid.
+    for (const chain of CHAINS) {
+      const drops = d.policy[chain.toLowerCase() as 'input'] === 'drop';
+      if (!drops) continue;
+      if (d.loopback && chain === 'INPUT') push(chain, { inIface: 'lo', matches: [] }, target('ACCEPT'), d.pos.loopback, 'loopback');
+      if (d.loopback && chain === 'OUTPUT') push(chain, { outIface: 'lo', matches: [] }, target('ACCEPT'), d.pos.loopback, 'loopback');
+      if (d.established) push(chain, { matches: [match('conntrack', opt('ctstate', 'RELATED,ESTABLISHED'))] }, target('ACCEPT'), d.pos.established, 'established');
+      // RFC 4890: neighbour discovery, PMTU discovery and error messages must pass,
+      // or a default-DROP IPv6 host loses its neighbours. They go before the INVALID
+      // drop because conntrack does not track neighbour discovery.
+      if (family === 'ipv6')
+        for (const e of ICMPV6_ESSENTIALS[chain]) {
+          const m: Match[] = [match('icmp6', opt('icmpv6-type', e.type))];
+          if (e.hopLimit255) m.push(match('hl', opt('hl-eq', '255')));
+          push(chain, { ...(e.src ? { src: e.src } : {}), proto: 'ipv6-icmp', matches: m }, target('ACCEPT'), undefined, `icmpv6 ${e.name}`);
+        }
+      if (d.invalid) push(chain, { matches: [match('conntrack', opt('ctstate', 'INVALID'))] }, target('DROP'), d.pos.invalid, 'invalid');
+    }
+
+    // The policy's own rules, in file order.
+    for (const r of policy.rules) {
+      let n = 0;
+      for (const s of r.sources)
+        for (const t of r.destinations) {
+          const chain: ChainKey = t.kind === 'self' ? 'INPUT' : s.kind === 'self' ? 'OUTPUT' : 'FORWARD';
+          for (const core of expandPair(s, t, chain, r, family)) {
+            n++;
+            const user = r.comment?.text;
+            if (r.log) push(chain, { ...core, matches: [...core.matches, ...limitMatch()] }, logTarget(r.log.prefix ?? `${r.action} ${base}:${r.pos.line}: `.slice(0, LIMITS.logPrefix)), r.pos, 'log', user);
+            for (const tgt of verdictTargets(r, core, family)) push(chain, tgt.core, tgt.target, r.pos, r.action, user);
+          }
+        }
+      perRuleCount.set(r, (perRuleCount.get(r) ?? 0) + n);
+    }
+
+    // Tail: rate-limited LOG, then an explicit DROP, so the verdict is visible in the ruleset itself.
+    for (const chain of CHAINS) {
+      if (d.policy[chain.toLowerCase() as 'input'] !== 'drop') continue;
+      if (d.log) push(chain, { matches: [limitOf(d.log)] }, logTarget(d.log.prefix), d.log.pos, 'log');
+      push(chain, { matches: [] }, target('DROP'), d.pos[chain.toLowerCase() as 'input'], 'drop');
+    }
+
+    const file = `${base}${family === 'ipv6' ? ' (ipv6)' : ''}`;
+    const chainModels: Chain[] = CHAINS.map((name) => ({
+      name,
+      builtin: true,
+      policy: d.policy[name.toLowerCase() as 'input'] === 'drop' ? 'DROP' : 'ACCEPT',
+      counters: { packets: '0', bytes: '0' },
+      rules: chains.get(name)!,
+      loc: { file, line: 0, column: 1 },
+    }));
+    const rs: Ruleset = { family, file, tables: [{ name: 'filter', chains: chainModels, loc: { file, line: 1, column: 1 } }] };
+    numberLines(rs);
+    rulesets.push(rs);
+  }
+
+  for (const r of policy.rules) {
+    if ((perRuleCount.get(r) ?? 0) > 0) continue;
+    diags.push(error(r.pos, `this rule produces no iptables rule: its sources, destinations and services have no address family in common (${policy.families.join(', ')})`));
+  }
+  checkLimits(policy, comments, base, diags);
+  return { rulesets, diagnostics: diags };
+}
+
+/** Gives every chain and rule the line it will have in the printed output. */
+function numberLines(rs: Ruleset): void {
+  let line = 1;
+  for (const t of rs.tables) {
+    t.loc = { file: rs.file, line: line++, column: 1 };
+    for (const c of t.chains) c.loc = { file: rs.file, line: line++, column: 1 };
+    for (const c of t.chains) for (const r of c.rules) r.loc = { file: rs.file, line: line++, column: 1 };
+    line++; // COMMIT
+  }
+}
+
+function limitOf(log: NonNullable<ResolvedDefaults['log']>): Match {
+  const unit = { second: 'sec', minute: 'min', hour: 'hour', day: 'day' }[log.limit.unit];
+  const options = [opt('limit', `${log.limit.count}/${unit}`)];
+  // iptables-save omits the default burst of 5.
+  if (log.burst !== 5) options.push(opt('limit-burst', String(log.burst)));
+  return match('limit', ...options);
+}
+
+/** All (interface, address, service) combinations of one source/destination pair, in a stable order. */
+function expandPair(s: Term, t: Term, chain: ChainKey, r: ResolvedRule, family: Family): Core[] {
+  const srcCidrs = cidrsFor(s, family);
+  const dstCidrs = cidrsFor(t, family);
+  if (srcCidrs === null || dstCidrs === null) return [];
+  const services = uniqueServices(r.services.filter((x) => !x.family || x.family === family));
+  if (r.services.length > 0 && services.length === 0) return [];
+  const inIfaces = chain !== 'OUTPUT' && s.kind === 'net' && s.ifaces ? s.ifaces : [undefined];
+  const outIfaces = chain !== 'INPUT' && t.kind === 'net' && t.ifaces ? t.ifaces : [undefined];
+  const svcMatches = services.length ? serviceMatches(services) : [{ matches: [] as Match[] }];
+  const out: Core[] = [];
+  for (const src of srcCidrs)
+    for (const dst of dstCidrs)
+      for (const i of inIfaces)
+        for (const o of outIfaces)
+          for (const sv of svcMatches)
+            out.push({
+              ...(src ? { src: formatCidr(src) } : {}),
+              ...(dst ? { dst: formatCidr(dst) } : {}),
+              ...(i ? { inIface: i } : {}),
+              ...(o ? { outIface: o } : {}),
+              ...(sv.proto ? { proto: sv.proto } : {}),
+              matches: sv.matches,
+            });
+  return out;
+}
+
+/** [undefined] for "any address", the family's CIDRs, or null when the term has none in this family. */
+function cidrsFor(t: Term, family: Family): Array<Cidr | undefined> | null {
+  if (t.kind !== 'net' || !t.cidrs) return [undefined];
+  const list = t.cidrs.filter((c) => c.family === family);
+  return list.length ? list : null;
+}
+
+/** Services to `-p` plus matches; ports of one protocol share a multiport rule (at most 15 ports each). */
+function serviceMatches(services: ServiceSpec[]): Array<{ proto?: string; matches: Match[] }> {
+  const out: Array<{ proto?: string; matches: Match[] }> = [];
+  const ported = new Map<string, Array<{ low: number; high: number }>>();
+  const order: Array<{ proto: string; ports?: true; spec?: ServiceSpec }> = [];
+  for (const s of services) {
+    if (s.ports) {
+      if (!ported.has(s.proto)) {
+        ported.set(s.proto, []);
+        order.push({ proto: s.proto, ports: true });
+      }
+      ported.get(s.proto)!.push(...s.ports);
+    } else order.push({ proto: s.proto, spec: s });
+  }
+  for (const o of order) {
+    if (!o.ports) {
+      const s = o.spec!;
+      if (s.icmpType !== undefined) {
+        const m = s.proto === 'icmp' ? match('icmp', opt('icmp-type', s.icmpType)) : match('icmp6', opt('icmpv6-type', s.icmpType));
+        out.push({ proto: s.proto, matches: [m] });
+      } else out.push({ proto: s.proto, matches: [] });
+      continue;
+    }
+    const ports = dedupePorts(ported.get(o.proto)!);
+    const mod = o.proto; // tcp/udp/sctp/udplite/dccp each have a same-named match module
+    if (ports.length === 1) {
+      const p = ports[0]!;
+      const full = p.low === 0 && p.high === 65535;
+      // iptables-save prints no port option for the full range.
+      out.push({ proto: o.proto, matches: [match(mod, ...(full ? [] : [opt('dport', portText(p))]))] });
+      continue;
+    }
+    let chunk: string[] = [];
+    let weight = 0;
+    const flush = (): void => {
+      if (chunk.length) out.push({ proto: o.proto, matches: [match('multiport', opt('dports', chunk.join(',')))] });
+      chunk = [];
+      weight = 0;
+    };
+    for (const p of ports) {
+      const w = p.low === p.high ? 1 : 2; // a range takes two of multiport's 15 slots
+      if (weight + w > MULTIPORT_MAX) flush();
+      chunk.push(portText(p));
+      weight += w;
+    }
+    flush();
+  }
+  return out;
+}
+
+/** `icmp/3/4, icmp/fragmentation-needed` name the same packets: one rule, not two. */
+function uniqueServices(list: ServiceSpec[]): ServiceSpec[] {
+  const seen = new Set<string>();
+  return list.filter((s) => {
+    const k = `${s.proto}|${s.icmpType ?? ''}|${(s.ports ?? []).map((p) => `${p.low}:${p.high}`).join(',')}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function dedupePorts(list: Array<{ low: number; high: number }>): Array<{ low: number; high: number }> {
+  const seen = new Set<string>();
+  return list.filter((p) => {
+    const k = `${p.low}:${p.high}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function portText(p: { low: number; high: number }): string {
+  return p.low === p.high ? String(p.low) : `${p.low}:${p.high}`;
+}
+
+/** allow -> ACCEPT, deny -> DROP, reject -> REJECT with tcp-reset for TCP and port-unreachable otherwise. */
+function verdictTargets(r: ResolvedRule, core: Core, family: Family): Array<{ core: Core; target: Target }> {
+  if (r.action === 'allow') return [{ core, target: target('ACCEPT') }];
+  if (r.action === 'deny') return [{ core, target: target('DROP') }];
+  const unreachable = target('REJECT', opt('reject-with', family === 'ipv4' ? 'icmp-port-unreachable' : 'icmp6-port-unreachable'));
+  const reset = target('REJECT', opt('reject-with', 'tcp-reset'));
+  if (core.proto === 'tcp') return [{ core, target: reset }];
+  if (core.proto) return [{ core, target: unreachable }];
+  // All protocols: TCP gets a reset first, everything else an ICMP error.
+  return [
+    { core: { ...core, proto: 'tcp' }, target: reset },
+    { core, target: unreachable },
+  ];
+}
+
+function checkLimits(policy: ResolvedPolicy, comments: boolean, base: string, diags: Diagnostic[]): void {
+  for (const r of policy.rules) {
+    if (r.comment) {
+      const full = comments ? `${base}:${r.pos.line}: ${r.comment.text}` : r.comment.text;
+      if (full.length > LIMITS.comment)
+        diags.push(error(r.comment.pos, `the comment becomes ${full.length} characters with its source prefix; the kernel allows at most ${LIMITS.comment}`));
+    }
+    if (r.log?.prefix !== undefined && r.log.prefix.length > LIMITS.logPrefix)
+      diags.push(error(r.log.prefixPos ?? r.log.pos, `log prefix is ${r.log.prefix.length} characters long; the kernel allows at most ${LIMITS.logPrefix}`));
+  }
+}
