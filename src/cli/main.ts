@@ -1,9 +1,18 @@
 // The command line: a thin layer that wires commander to the library API.
 // Exit codes (ShellCheck style): 0 ok, 1 findings/differences, 2 input or usage error.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ChainsmithError, SourceMap, renderDiagnostic } from '../diagnostics.js';
 import { compilePolicy, describeIoError } from '../compile/compile.js';
 import { readInput, writeOutput } from './io.js';
+import { lintInputs } from '../lint/inputs.js';
+import { exitCodeFor, resolveDisabled, type FailOn } from '../lint/run.js';
+import { formatFindings, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { formatCanonical } from '../ruleset/print.js';
+import { loadTopology } from '../topology/load.js';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -43,6 +52,47 @@ export async function main(argv: string[]): Promise<number> {
       } else if (v6 !== undefined) {
         process.stderr.write('chainsmith: the policy also compiles to IPv6; write it with --ipv6-out FILE\n');
       }
+    });
+
+  program
+    .command('lint')
+    .argument('<files...>', 'policies (*.policy) and iptables-save dumps; - for stdin')
+    .description('lint policies and rulesets')
+    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'never']).default('warning'))
+    .option('--disable <codes>', 'checks to turn off, by code or name (comma separated)', collect, [] as string[])
+    .option('--topology <file>', 'topology file, for interface and MTU checks')
+    .action((files: string[], o: { format: ReportFormat; failOn: FailOn; disable: string[]; topology?: string }) => {
+      const disable = [...resolveDisabled(o.disable)];
+      let topology;
+      if (o.topology) {
+        const topoText = readInput(o.topology);
+        sources.add(o.topology, topoText);
+        topology = loadTopology(o.topology, topoText);
+      }
+      const inputs = files.map((file) => ({ file, text: readInput(file) }));
+      const { findings, inputDiagnostics } = lintInputs(inputs, { disable, sources, ...(topology ? { topology } : {}) });
+      for (const d of inputDiagnostics) process.stderr.write(renderDiagnostic(d, sources) + '\n');
+      process.stdout.write(formatFindings(o.format, findings, { sources, baseDir: process.cwd(), toolVersion: VERSION }));
+      const inputErrors = inputDiagnostics.filter((d) => d.severity === 'error').length;
+      status = inputErrors ? EXIT_ERROR : exitCodeFor(findings, o.failOn);
+    });
+
+  program
+    .command('fmt')
+    .argument('<file>', 'iptables-save dump or iptables-restore file; - for stdin')
+    .description('print the canonical form: what iptables-save prints after loading the file')
+    .action((file: string) => {
+      const text = readInput(file);
+      sources.add(file, text);
+      const res = formatCanonical(text, file);
+      for (const d of res.diagnostics) process.stderr.write(renderDiagnostic(d, sources) + '\n');
+      // A broken file gets no output at all: half a canonical form would mislead.
+      if (res.diagnostics.some((d) => d.severity === 'error')) {
+        status = EXIT_ERROR;
+        return;
+      }
+      process.stdout.write(res.text);
     });
 
   try {
