@@ -117,3 +117,17 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
   const s = suggest(name, candidates);
   return s ? `; did you mean '${s}'?` : '';
 }
+
+/** A short, human reason for a failed file operation (no errno codes, no stack). */
+export function describeIoError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const known: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'not a directory',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on device',
+  };
+  return (code && known[code]) ?? (e instanceof Error ? e.message : String(e));
+}

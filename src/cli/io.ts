@@ -2,6 +2,10 @@
 // atomically so a failed run never leaves a partial ruleset behind.
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+export { describeIoError } from '../diagnostics.js';
+
+const STDOUT_NAMES = new Set(['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
+const STDERR_NAMES = new Set(['/dev/stderr', '/dev/fd/2', '/proc/self/fd/2']);
 
 export function readInput(file: string): string {
   return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
@@ -13,8 +17,13 @@ export function readInput(file: string): string {
  * such as /dev/stdout or a FIFO are written directly, never replaced.
  */
 export function writeOutput(file: string, text: string): void {
-  if (file === '-') {
+  // Our own stdout/stderr by name: write to the stream (opening /dev/stdout fails when it is a socket).
+  if (file === '-' || STDOUT_NAMES.has(file)) {
     process.stdout.write(text);
+    return;
+  }
+  if (STDERR_NAMES.has(file)) {
+    process.stderr.write(text);
     return;
   }
   let special = false;
@@ -46,3 +55,4 @@ export function writeOutput(file: string, text: string): void {
     throw e;
   }
 }
+

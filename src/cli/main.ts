@@ -2,13 +2,14 @@
 // Exit codes (ShellCheck style): 0 ok, 1 findings/differences, 2 input or usage error.
 import { Command, CommanderError, Option } from 'commander';
 import { ChainsmithError, SourceMap, renderDiagnostic } from '../diagnostics.js';
-import { compilePolicy, describeIoError } from '../compile/compile.js';
-import { readInput, writeOutput } from './io.js';
-import { lintInputs } from '../lint/inputs.js';
-import { exitCodeFor, resolveDisabled, type FailOn } from '../lint/run.js';
-import { formatFindings, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
-import { formatCanonical } from '../ruleset/print.js';
-import { loadTopology } from '../topology/load.js';
+import { describeIoError, readInput, writeOutput } from './io.js';
+import type { FailOn } from '../lint/run.js';
+import type { ReportFormat } from '../report/index.js';
+
+// Each command imports what it needs when it runs: the policy parser (Chevrotain)
+// and the schema validator (ajv) cost a noticeable part of a second to load, and
+// `lint` or `fmt` of a dump needs neither.
+const REPORT_FORMATS = ['text', 'json', 'sarif', 'gcc'] as const;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -37,7 +38,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--ipv6-out <file>', 'write the IPv6 ruleset here')
     .option('--topology <file>', 'topology file (overrides the policy\'s topology line)')
     .option('--no-comments', 'leave out the source comments on each rule')
-    .action((policy: string, o: { output?: string; ipv6Out?: string; topology?: string; comments: boolean }) => {
+    .action(async (policy: string, o: { output?: string; ipv6Out?: string; topology?: string; comments: boolean }) => {
+      const { compilePolicy } = await import('../compile/compile.js');
       const text = readInput(policy);
       const res = compilePolicy(text, policy, { ...(o.topology ? { topology: o.topology } : {}), comments: o.comments, sources });
       for (const d of res.diagnostics) process.stderr.write(renderDiagnostic(d, sources) + '\n');
@@ -62,16 +64,19 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'info', 'never']).default('warning'))
     .option('--disable <codes>', 'checks to turn off, by code or name (comma separated)', collect, [] as string[])
     .option('--topology <file>', 'topology file, for interface and MTU checks')
-    .action((files: string[], o: { format: ReportFormat; failOn: FailOn; disable: string[]; topology?: string }) => {
+    .action(async (files: string[], o: { format: ReportFormat; failOn: FailOn; disable: string[]; topology?: string }) => {
+      const { exitCodeFor, resolveDisabled } = await import('../lint/run.js');
+      const { lintInputs } = await import('../lint/inputs.js');
+      const { formatFindings } = await import('../report/index.js');
       const disable = [...resolveDisabled(o.disable)];
       let topology;
       if (o.topology) {
         const topoText = readInput(o.topology);
         sources.add(o.topology, topoText);
-        topology = loadTopology(o.topology, topoText);
+        topology = (await import('../topology/load.js')).loadTopology(o.topology, topoText);
       }
       const inputs = files.map((file) => ({ file, text: readInput(file) }));
-      const { findings, inputDiagnostics } = lintInputs(inputs, { disable, sources, ...(topology ? { topology } : {}) });
+      const { findings, inputDiagnostics } = await lintInputs(inputs, { disable, sources, ...(topology ? { topology } : {}) });
       for (const d of inputDiagnostics) process.stderr.write(renderDiagnostic(d, sources) + '\n');
       process.stdout.write(formatFindings(o.format, findings, { sources, baseDir: process.cwd(), toolVersion: VERSION }));
       const inputErrors = inputDiagnostics.filter((d) => d.severity === 'error').length;
@@ -82,7 +87,8 @@ export async function main(argv: string[]): Promise<number> {
     .command('fmt')
     .argument('<file>', 'iptables-save dump or iptables-restore file; - for stdin')
     .description('print the canonical form: what iptables-save prints after loading the file')
-    .action((file: string) => {
+    .action(async (file: string) => {
+      const { formatCanonical } = await import('../ruleset/print.js');
       const text = readInput(file);
       sources.add(file, text);
       const res = formatCanonical(text, file);

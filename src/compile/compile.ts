@@ -3,7 +3,7 @@
 // stage that found errors, so one mistake does not cascade into many.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ChainsmithError, SourceMap, type Diagnostic } from '../diagnostics.js';
+import { ChainsmithError, SourceMap, describeIoError, type Diagnostic } from '../diagnostics.js';
 import { parsePolicy } from '../policy/parse.js';
 import { resolvePolicy } from '../policy/resolve.js';
 import { loadTopology } from '../topology/load.js';
@@ -65,18 +65,6 @@ export function compilePolicy(text: string, file: string, opts: CompileOptions =
   const result: CompileResult = { diagnostics: [...parseDiags, ...resolveDiags, ...genDiags].filter((d) => d.severity !== 'error') };
   for (const rs of rulesets) result[rs.family] = { ruleset: rs, text: printRuleset(rs) };
   return result;
-}
-
-export function describeIoError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  const known: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    EACCES: 'permission denied',
-    EISDIR: 'is a directory',
-    ENOTDIR: 'not a directory',
-    EROFS: 'read-only file system',
-  };
-  return (code && known[code]) ?? (e instanceof Error ? e.message : String(e));
 }
 
 function failOn(diags: Diagnostic[]): void {

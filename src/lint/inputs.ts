@@ -4,7 +4,6 @@
 // `host.rules6`, `rules.v4` and `rules.v6`) are linted together, so CS209 sees both.
 import type { Diagnostic, SourceMap } from '../diagnostics.js';
 import { ChainsmithError } from '../diagnostics.js';
-import { compilePolicy } from '../compile/compile.js';
 import { parseRuleset } from '../ruleset/parse.js';
 import type { Ruleset } from '../ruleset/model.js';
 import type { Topology } from '../topology/types.js';
@@ -36,7 +35,7 @@ export function hostKey(file: string): string {
   return file.replace(/\.rules6?$/, '.rules').replace(/\.v[46]$/, '.v');
 }
 
-export function lintInputs(inputs: readonly LintInput[], opts: Omit<LintOptions, 'topology'> & { topology?: Topology; sources?: SourceMap } = {}): LintInputsResult {
+export async function lintInputs(inputs: readonly LintInput[], opts: Omit<LintOptions, 'topology'> & { topology?: Topology; sources?: SourceMap } = {}): Promise<LintInputsResult> {
   const findings: Finding[] = [];
   const inputDiagnostics: Diagnostic[] = [];
   const hosts = new Map<string, Ruleset[]>();
@@ -45,6 +44,8 @@ export function lintInputs(inputs: readonly LintInput[], opts: Omit<LintOptions,
     opts.sources?.add(input.file, input.text);
     if (isPolicyFile(input.file)) {
       try {
+        // Loaded only when a policy is linted: the policy parser is the slowest module to load.
+        const { compilePolicy } = await import('../compile/compile.js');
         const compiled = compilePolicy(input.text, input.file, { ...(opts.topology ? { topology: opts.topology } : {}), ...(opts.sources ? { sources: opts.sources } : {}) });
         const rulesets = [compiled.ipv4?.ruleset, compiled.ipv6?.ruleset].filter((r): r is Ruleset => r !== undefined);
         // A compiled policy knows both families exist on the host, so a missing IPv6 half is a finding.
