@@ -1,7 +1,8 @@
 // Syntax error messages in the user's terms. Chevrotain's defaults list every
 // token sequence it could have accepted; a user wants one line:
 // "expected '->' after the source list, found 'tcp'".
-import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import { EOF } from './chevrotain.js';
 import * as t from './tokens.js';
 
 const STATEMENT = 'a statement (allow, deny, reject, host, network, group, service, defaults, topology or family)';

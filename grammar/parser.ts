@@ -5,8 +5,10 @@
 // rule's service list is simply "the next token is not ',' / a name / a number".
 // Error recovery is on: a broken statement is skipped up to the next statement
 // keyword and parsing goes on, so one run reports every error it can.
-import { CstParser, EOF, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import type { CstNode, IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import { CstParser, EOF } from './chevrotain.js';
 import * as t from './tokens.js';
+import { policyErrorMessages } from './messages.js';
 
 export class PolicyParser extends CstParser {
   constructor(errorMessageProvider?: IParserErrorMessageProvider) {
@@ -341,6 +343,18 @@ export class PolicyParser extends CstParser {
       },
     ]);
   });
+}
+
+/**
+ * The one parser instance the compiler uses (with the messages of ./messages.ts).
+ * Building a parser runs Chevrotain's grammar analysis, a noticeable part of a
+ * short run, so the CST visitor's base class comes from this instance too.
+ * Each parse resets it through `input`, and parsing is synchronous, so sharing is safe.
+ */
+let shared: PolicyParser | undefined;
+export function sharedPolicyParser(): PolicyParser {
+  shared ??= new PolicyParser(policyErrorMessages);
+  return shared;
 }
 
 export type { CstNode, IToken, TokenType };

@@ -11,7 +11,8 @@
 //     `10/minute` stays INTEGER '/' NAME;
 //   - keywords before identifiers, with `longer_alt` so `allowed` is a name.
 // An address token carries its `/len` suffix: the AST keeps addresses as written.
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
 

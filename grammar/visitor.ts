@@ -23,7 +23,7 @@ import type {
   PortRange,
   ServiceItem,
 } from '../src/policy/ast.js';
-import { PolicyParser } from './parser.js';
+import { sharedPolicyParser } from './parser.js';
 import { ICMP_PROTOCOLS, KNOWN_PROTOCOLS, PORT_PROTOCOL_NUMBERS, PORT_PROTOCOLS } from './protocols.js';
 
 type Children = Record<string, Array<CstNode | IToken> | undefined>;
@@ -38,12 +38,13 @@ export interface VisitResult {
   diagnostics: Diagnostic[];
 }
 
-/** A parser instance only to get the visitor base class (the grammar is the same for every instance). */
-const BaseVisitor = new PolicyParser().getBaseCstVisitorConstructor();
+/** The visitor base class belongs to a parser instance; any has the same grammar, so reuse the shared one. */
+const BaseVisitor = sharedPolicyParser().getBaseCstVisitorConstructor();
 
 export class PolicyAstBuilder extends BaseVisitor {
   readonly diagnostics: Diagnostic[] = [];
   private readonly ast: PolicyFile;
+  private readonly interned = new Map<string, string>();
 
   constructor(
     private readonly file: string,
@@ -57,6 +58,11 @@ export class PolicyAstBuilder extends BaseVisitor {
   /** Adds the statements of one `policyFile` CST to the AST being built. */
   build(cst: CstNode): VisitResult {
     this.visit(cst);
+    return this.result();
+  }
+
+  /** The AST and diagnostics so far (for callers that visit statement by statement). */
+  result(): VisitResult {
     return { ast: this.ast, diagnostics: this.diagnostics };
   }
 
@@ -66,28 +72,45 @@ export class PolicyAstBuilder extends BaseVisitor {
     this.diagnostics.push({ severity: 'error', message, loc });
   }
 
-  /** A token's position, `endColumn` one past its last character. */
+  /**
+   * A token's position, `endColumn` one past its last character.
+   *
+   * Chevrotain keeps token positions in double fields (its EOF token holds NaN);
+   * `| 0` turns them back into small integers, so a Location holds its numbers
+   * inline instead of pointing at boxed doubles (a quarter of the AST's memory
+   * for a large policy). Only real tokens get here, and span() does the same.
+   */
   pos(token: IToken): Location {
-    return { file: this.file, line: token.startLine!, column: token.startColumn!, endColumn: token.endColumn! + 1 };
+    return { file: this.file, line: token.startLine! | 0, column: token.startColumn! | 0, endColumn: (token.endColumn! + 1) | 0 };
   }
 
   /** From the first token to the last (the end column only when both are on one line). */
   private span(first: IToken, last: IToken): Location {
-    const loc: Location = { file: this.file, line: first.startLine!, column: first.startColumn! };
-    if (last.endLine === first.startLine) loc.endColumn = last.endColumn! + 1;
-    return loc;
+    // Two literals rather than adding endColumn later, so both shapes keep their fields in the object.
+    if (last.endLine === first.startLine) return { file: this.file, line: first.startLine! | 0, column: first.startColumn! | 0, endColumn: (last.endColumn! + 1) | 0 };
+    return { file: this.file, line: first.startLine! | 0, column: first.startColumn! | 0 };
   }
 
-  private tokens(ctx: Children, key: string): IToken[] {
-    return ((ctx[key] ?? []) as IToken[]).filter(isRealToken);
-  }
-
+  /** The first real token under `key` (called for every token of every statement: no allocation). */
   private token(ctx: Children, key: string): IToken | undefined {
-    return this.tokens(ctx, key)[0];
+    const list = ctx[key] as IToken[] | undefined;
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) if (isRealToken(list[i])) return list[i];
+    return undefined;
   }
 
   private nodes(ctx: Children, key: string): CstNode[] {
     return (ctx[key] ?? []) as CstNode[];
+  }
+
+  /**
+   * The values of `nodes`, leaving out the ones recovery left too broken to
+   * give one. `map` sizes the array exactly: a large policy holds hundreds of
+   * thousands of these lists, mostly of one element.
+   */
+  private visitEach<T>(nodes: CstNode[]): T[] {
+    const values = nodes.map((n) => this.visit(n) as T | undefined);
+    return values.includes(undefined) ? values.filter((v): v is T => v !== undefined) : (values as T[]);
   }
 
   /** The first real token of any of `keys` (for alternatives like accept|drop|off). */
@@ -97,6 +120,17 @@ export class PolicyAstBuilder extends BaseVisitor {
       if (tok) return tok;
     }
     return undefined;
+  }
+
+  /**
+   * One copy of each name: the lexer gives every token its own string, and a
+   * large policy repeats the same few zone, protocol and action words per rule.
+   */
+  private intern(text: string): string {
+    const known = this.interned.get(text);
+    if (known !== undefined) return known;
+    this.interned.set(text, text);
+    return text;
   }
 
   /** The text of a string token without quotes, `\"` and `\\` unescaped; other escapes are errors. */
@@ -151,7 +185,7 @@ export class PolicyAstBuilder extends BaseVisitor {
   }
 
   private nameRef(token: IToken): NameRef {
-    return { kind: 'name', name: token.image, pos: this.pos(token) };
+    return { kind: 'name', name: this.intern(token.image), pos: this.pos(token) };
   }
 
   // ---------------------------------------------------------------- statements
@@ -209,7 +243,7 @@ export class PolicyAstBuilder extends BaseVisitor {
   }
 
   addressList(ctx: Children): AddressLit[] {
-    return this.nodes(ctx, 'address').flatMap((n) => (this.visit(n) as AddressLit | undefined) ?? []);
+    return this.visitEach<AddressLit>(this.nodes(ctx, 'address'));
   }
 
   address(ctx: Children): AddressLit | undefined {
@@ -220,7 +254,7 @@ export class PolicyAstBuilder extends BaseVisitor {
   groupDefinition(ctx: Children): void {
     const name = this.token(ctx, 'Identifier');
     if (!name) return;
-    const members = this.nodes(ctx, 'groupMember').flatMap((n) => (this.visit(n) as NameRef | AddressLit | undefined) ?? []);
+    const members = this.visitEach<NameRef | AddressLit>(this.nodes(ctx, 'groupMember'));
     this.ast.definitions.push({ kind: 'group', name: name.image, pos: this.pos(name), members });
   }
 
@@ -239,7 +273,7 @@ export class PolicyAstBuilder extends BaseVisitor {
   }
 
   serviceList(ctx: Children): ServiceItem[] {
-    return this.nodes(ctx, 'serviceItem').flatMap((n) => (this.visit(n) as ServiceItem | undefined) ?? []);
+    return this.visitEach<ServiceItem>(this.nodes(ctx, 'serviceItem'));
   }
 
   serviceItem(ctx: Children): ServiceItem | undefined {
@@ -247,7 +281,7 @@ export class PolicyAstBuilder extends BaseVisitor {
     if (!protoTok) return undefined;
     const argNode = this.nodes(ctx, 'protocolArgument')[0];
     const isNumber = /^\d/.test(protoTok.image);
-    let proto = protoTok.image;
+    let proto = this.intern(protoTok.image);
     if (isNumber) {
       const n = this.integer(protoTok, 'protocol number', 0, 255);
       if (n === undefined) return undefined;
@@ -448,20 +482,21 @@ export class PolicyAstBuilder extends BaseVisitor {
     const actionTok = this.oneOf(ctx, ['Allow', 'Deny', 'Reject']);
     const sources = this.nodes(ctx, 'sources')[0];
     const destinations = this.nodes(ctx, 'destinations')[0];
+    const serviceList = this.nodes(ctx, 'serviceList')[0]; // an OPTION: at most one
     if (!actionTok || !sources || !destinations) return;
     const rule: PolicyRule = {
-      action: actionTok.image as PolicyRule['action'],
+      action: this.intern(actionTok.image) as PolicyRule['action'],
       pos: this.pos(actionTok),
       sources: this.visit(sources) as Endpoint[],
       destinations: this.visit(destinations) as Endpoint[],
-      services: this.nodes(ctx, 'serviceList').flatMap((n) => this.visit(n) as ServiceItem[]),
+      services: serviceList ? (this.visit(serviceList) as ServiceItem[]) : [],
     };
     for (const opt of this.nodes(ctx, 'ruleOption')) this.visit(opt, rule);
     this.ast.rules.push(rule);
   }
 
   endpointList(ctx: Children): Endpoint[] {
-    return this.nodes(ctx, 'endpoint').flatMap((n) => (this.visit(n) as Endpoint | undefined) ?? []);
+    return this.visitEach<Endpoint>(this.nodes(ctx, 'endpoint'));
   }
 
   endpoint(ctx: Children): Endpoint | undefined {
@@ -478,7 +513,7 @@ export class PolicyAstBuilder extends BaseVisitor {
     const target = this.visit(pin) as NameRef | AddressLit | undefined;
     if (!target) return undefined;
     const end = lastToken(pin) ?? name;
-    return { kind: 'pinned', zone: name.image, zonePos: this.pos(name), target, pos: this.span(name, end) };
+    return { kind: 'pinned', zone: this.intern(name.image), zonePos: this.pos(name), target, pos: this.span(name, end) };
   }
 
   pinTarget(ctx: Children): NameRef | AddressLit | undefined {
@@ -518,22 +553,30 @@ function isCstNode(x: CstNode | IToken): x is CstNode {
   return (x as CstNode).children !== undefined;
 }
 
-/** All real tokens under a node, in source order. */
-function tokensOf(node: CstNode): IToken[] {
-  const out: IToken[] = [];
-  for (const children of Object.values(node.children)) {
-    for (const c of children) {
-      if (isCstNode(c)) out.push(...tokensOf(c));
-      else if (isRealToken(c)) out.push(c);
+/**
+ * The first (or last) real token under a node. The children under one key are
+ * in source order but the keys are not, so this takes the earliest first (or
+ * latest last) token over the keys, without collecting every token.
+ */
+function edgeToken(node: CstNode, last: boolean): IToken | undefined {
+  let best: IToken | undefined;
+  for (const key in node.children) {
+    const list = node.children[key]!;
+    for (let n = 0; n < list.length; n++) {
+      const c = list[last ? list.length - 1 - n : n]!;
+      const tok = isCstNode(c) ? edgeToken(c, last) : isRealToken(c) ? c : undefined;
+      if (tok === undefined) continue;
+      if (best === undefined || (last ? tok.startOffset > best.startOffset : tok.startOffset < best.startOffset)) best = tok;
+      break;
     }
   }
-  return out.sort((a, b) => a.startOffset - b.startOffset);
+  return best;
 }
 
 function firstToken(node: CstNode): IToken | undefined {
-  return tokensOf(node)[0];
+  return edgeToken(node, false);
 }
 
 function lastToken(node: CstNode): IToken | undefined {
-  return tokensOf(node).at(-1);
+  return edgeToken(node, true);
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ChainsmithError, SourceMap, describeIoError, type Diagnostic } from '../diagnostics.js';
 import { parsePolicy } from '../policy/parse.js';
-import { resolvePolicy } from '../policy/resolve.js';
+import { resolvePolicy, type ResolvedPolicy } from '../policy/resolve.js';
 import { loadTopology } from '../topology/load.js';
 import type { Topology } from '../topology/types.js';
 import type { Ruleset } from '../ruleset/model.js';
@@ -32,6 +32,22 @@ export interface CompileResult {
 /** Compiles policy text; `file` names it in diagnostics and comments ("-" for stdin). */
 export function compilePolicy(text: string, file: string, opts: CompileOptions = {}): CompileResult {
   opts.sources?.add(file, text);
+  // Each stage runs in its own function so that what it consumed is garbage as
+  // soon as it returns: the AST is not kept alive while generating, nor the
+  // resolved policy while printing. For 100,000 rules each is over 100 MB.
+  const { rulesets, diagnostics } = generateStage(resolveStage(text, file, opts), text, opts);
+  const result: CompileResult = { diagnostics: diagnostics.filter((d) => d.severity !== 'error') };
+  for (const rs of rulesets) result[rs.family] = { ruleset: rs, text: printRuleset(rs) };
+  return result;
+}
+
+interface Resolved {
+  policy: ResolvedPolicy;
+  diagnostics: Diagnostic[];
+}
+
+/** parse -> load topology -> resolve names. */
+function resolveStage(text: string, file: string, opts: CompileOptions): Resolved {
   const { ast, diagnostics: parseDiags } = parsePolicy(text, file);
   failOn(parseDiags);
 
@@ -55,16 +71,18 @@ export function compilePolicy(text: string, file: string, opts: CompileOptions =
 
   const { policy, diagnostics: resolveDiags } = resolvePolicy(ast, topology);
   failOn(resolveDiags);
+  return { policy, diagnostics: [...parseDiags, ...resolveDiags] };
+}
+
+/** resolved policy -> one ruleset model per address family. */
+function generateStage(resolved: Resolved, text: string, opts: CompileOptions): { rulesets: Ruleset[]; diagnostics: Diagnostic[] } {
   const lines = text.split(/\r?\n/);
-  const { rulesets, diagnostics: genDiags } = generate(policy, {
+  const { rulesets, diagnostics: genDiags } = generate(resolved.policy, {
     comments: opts.comments !== false,
     suppressionsAt: (line) => suppressionBefore(lines, line),
   });
   failOn(genDiags);
-
-  const result: CompileResult = { diagnostics: [...parseDiags, ...resolveDiags, ...genDiags].filter((d) => d.severity !== 'error') };
-  for (const rs of rulesets) result[rs.family] = { ruleset: rs, text: printRuleset(rs) };
-  return result;
+  return { rulesets, diagnostics: [...resolved.diagnostics, ...genDiags] };
 }
 
 function failOn(diags: Diagnostic[]): void {

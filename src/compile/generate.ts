@@ -47,26 +47,40 @@ export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { 
 
   for (const family of policy.families) {
     const chains = new Map<ChainKey, Rule[]>(CHAINS.map((c) => [c, []]));
-    const srcComment = (pos: Location | undefined, what: string, user?: string): Match[] => {
-      if (!comments && user === undefined) return [];
-      let text = comments ? (pos ? `${base}:${pos.line}` : `${base}: default ${what}`) : '';
-      if (user !== undefined) text = text ? `${text}: ${user}` : user;
-      return [match('comment', opt('comment', text))];
+    // Every iptables rule of one policy rule (its LOG twin included) carries the same
+    // comment, whose text depends on `what` only for defaults without a position:
+    // build the match once (matches are shared between rules and never mutated).
+    let lastComment: { pos: Location | undefined; what: string; user: string | undefined; match: Match | undefined } | undefined;
+    const srcComment = (pos: Location | undefined, what: string, user?: string): Match | undefined => {
+      if (lastComment && lastComment.pos === pos && (pos || lastComment.what === what) && lastComment.user === user) return lastComment.match;
+      let m: Match | undefined;
+      if (comments || user !== undefined) {
+        let text = comments ? (pos ? `${base}:${pos.line}` : `${base}: default ${what}`) : '';
+        if (user !== undefined) text = text ? `${text}: ${user}` : user;
+        m = match('comment', opt('comment', text));
+      }
+      lastComment = { pos, what, user, match: m };
+      return m;
+    };
+    let lastSuppressions: { line: number; codes: string[] | undefined } | undefined;
+    const suppressionsAt = (line: number): string[] | undefined => {
+      if (lastSuppressions?.line !== line) lastSuppressions = { line, codes: opts.suppressionsAt?.(line) };
+      return lastSuppressions.codes && [...lastSuppressions.codes];
     };
     const push = (chain: ChainKey, core: Core, tgt: Target, pos: Location | undefined, what: string, user?: string): void => {
-      const rule: Rule = {
-        loc: { file: '', line: 0, column: 1 },
-        ...(core.src ? { src: { value: core.src, negated: false } } : {}),
-        ...(core.dst ? { dst: { value: core.dst, negated: false } } : {}),
-        ...(core.inIface ? { inIface: { value: core.inIface, negated: false } } : {}),
-        ...(core.outIface ? { outIface: { value: core.outIface, negated: false } } : {}),
-        ...(core.proto ? { proto: { value: core.proto, negated: false } } : {}),
-        matches: [...core.matches, ...srcComment(pos, what, user)],
-        target: tgt,
-      };
+      // Plain assignments in a fixed order rather than object spreads: this runs for every generated rule.
+      const rule = { loc: { file: '', line: 0, column: 1 } } as Rule;
+      if (core.src) rule.src = { value: core.src, negated: false };
+      if (core.dst) rule.dst = { value: core.dst, negated: false };
+      if (core.inIface) rule.inIface = { value: core.inIface, negated: false };
+      if (core.outIface) rule.outIface = { value: core.outIface, negated: false };
+      if (core.proto) rule.proto = { value: core.proto, negated: false };
+      const comment = srcComment(pos, what, user);
+      rule.matches = comment ? [...core.matches, comment] : [...core.matches];
+      rule.target = tgt;
       if (pos) {
         rule.origin = pos;
-        const sup = opts.suppressionsAt?.(pos.line);
+        const sup = suppressionsAt(pos.line);
         if (sup) rule.suppressions = sup;
       }
       chains.get(chain)!.push(rule);
@@ -96,10 +110,11 @@ export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { 
     // The policy's own rules, in file order.
     for (const r of policy.rules) {
       let n = 0;
+      const svcMatches = servicesOf(r, family);
       for (const s of r.sources)
         for (const t of r.destinations) {
           const chain: ChainKey = t.kind === 'self' ? 'INPUT' : s.kind === 'self' ? 'OUTPUT' : 'FORWARD';
-          for (const core of expandPair(s, t, chain, r, family)) {
+          for (const core of expandPair(s, t, chain, svcMatches, family)) {
             n++;
             const user = r.comment?.text;
             if (r.log) push(chain, { ...core, matches: [...core.matches, ...limitMatch()] }, logTarget(r.log.prefix ?? `${r.action} ${base}:${r.pos.line}: `.slice(0, LIMITS.logPrefix)), r.pos, 'log', user);
@@ -157,30 +172,41 @@ function limitOf(log: NonNullable<ResolvedDefaults['log']>): Match {
   return match('limit', ...options);
 }
 
+type ServiceMatch = { proto?: string; matches: Match[] };
+
+/**
+ * What the rules generated from `r` match, one entry per service in `family`
+ * (a single entry without a protocol when the rule names no service, none when
+ * it names services of the other family only). Computed once per policy rule,
+ * not once per source/destination pair.
+ */
+function servicesOf(r: ResolvedRule, family: Family): ServiceMatch[] {
+  const services = uniqueServices(r.services.filter((x) => !x.family || x.family === family));
+  if (r.services.length > 0 && services.length === 0) return [];
+  return services.length ? serviceMatches(services) : [{ matches: [] }];
+}
+
 /** All (interface, address, service) combinations of one source/destination pair, in a stable order. */
-function expandPair(s: Term, t: Term, chain: ChainKey, r: ResolvedRule, family: Family): Core[] {
+function expandPair(s: Term, t: Term, chain: ChainKey, svcMatches: ServiceMatch[], family: Family): Core[] {
   const srcCidrs = cidrsFor(s, family);
   const dstCidrs = cidrsFor(t, family);
   if (srcCidrs === null || dstCidrs === null) return [];
-  const services = uniqueServices(r.services.filter((x) => !x.family || x.family === family));
-  if (r.services.length > 0 && services.length === 0) return [];
   const inIfaces = chain !== 'OUTPUT' && s.kind === 'net' && s.ifaces ? s.ifaces : [undefined];
   const outIfaces = chain !== 'INPUT' && t.kind === 'net' && t.ifaces ? t.ifaces : [undefined];
-  const svcMatches = services.length ? serviceMatches(services) : [{ matches: [] as Match[] }];
   const out: Core[] = [];
   for (const src of srcCidrs)
     for (const dst of dstCidrs)
       for (const i of inIfaces)
         for (const o of outIfaces)
-          for (const sv of svcMatches)
-            out.push({
-              ...(src ? { src: formatCidr(src) } : {}),
-              ...(dst ? { dst: formatCidr(dst) } : {}),
-              ...(i ? { inIface: i } : {}),
-              ...(o ? { outIface: o } : {}),
-              ...(sv.proto ? { proto: sv.proto } : {}),
-              matches: sv.matches,
-            });
+          for (const sv of svcMatches) {
+            const core: Core = { matches: sv.matches };
+            if (src) core.src = formatCidr(src);
+            if (dst) core.dst = formatCidr(dst);
+            if (i) core.inIface = i;
+            if (o) core.outIface = o;
+            if (sv.proto) core.proto = sv.proto;
+            out.push(core);
+          }
   return out;
 }
 
@@ -192,8 +218,8 @@ function cidrsFor(t: Term, family: Family): Array<Cidr | undefined> | null {
 }
 
 /** Services to `-p` plus matches; ports of one protocol share a multiport rule (at most 15 ports each). */
-function serviceMatches(services: ServiceSpec[]): Array<{ proto?: string; matches: Match[] }> {
-  const out: Array<{ proto?: string; matches: Match[] }> = [];
+function serviceMatches(services: ServiceSpec[]): ServiceMatch[] {
+  const out: ServiceMatch[] = [];
   const ported = new Map<string, Array<{ low: number; high: number }>>();
   const order: Array<{ proto: string; ports?: true; spec?: ServiceSpec }> = [];
   for (const s of services) {

@@ -1,19 +1,37 @@
 // Serialises the model as iptables-save prints it.
 import type { Chain, Match, Neg, Option, Rule, Ruleset, Target } from './model.js';
-import { MATCHES, TARGETS, findOption } from './modules.js';
+import { MATCHES, TARGETS, findOption, type ModuleSpec, type OptionSpec } from './modules.js';
 import { parseRuleset } from './parse.js';
 import { canonicalize } from './canonical.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Family } from './model.js';
 
+// Printing runs once per argument of every rule (a 100,000-rule policy prints
+// over a million), so the common cases are decided by a character scan and the
+// regular expressions only run for text that needs quoting.
+
+/** [A-Za-z0-9_-] */
+function isSaveStringBare(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+}
+
 /** xtables_save_string: bare if only [A-Za-z0-9_-] (and not empty), else "..." with \ " ' escaped. */
 export function saveString(s: string): string {
-  if (s !== '' && /^[A-Za-z0-9_-]+$/.test(s)) return s;
+  let bare = s !== '';
+  for (let i = 0; bare && i < s.length; i++) bare = isSaveStringBare(s.charCodeAt(i));
+  if (bare) return s;
   return '"' + s.replace(/["\\']/g, (c) => '\\' + c) + '"';
 }
 
 /** An argument of a module that does not use save_string: quoted only if it would not survive tokenising. */
 function plainArg(s: string): string {
+  // Printable ASCII other than space and '"' can never match /[\s"]/.
+  let plain = s !== '';
+  for (let i = 0; plain && i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    plain = c > 32 && c < 127 && c !== 34;
+  }
+  if (plain) return s;
   return s === '' || /[\s"]/.test(s) ? '"' + s.replace(/["\\]/g, (c) => '\\' + c) + '"' : s;
 }
 
@@ -22,42 +40,53 @@ function negPrefix(n: { negated: boolean }): string {
 }
 
 function formatOption(o: Option, spec: ReturnType<typeof findOption>): string {
-  const args = o.args.map((a) =>
-    spec?.saveString ? saveString(a) : spec?.alwaysQuote ? '"' + a.replace(/["\\]/g, (c) => '\\' + c) + '"' : plainArg(a),
-  );
-  return `${negPrefix(o)}--${o.name}${args.length ? ' ' + args.join(' ') : ''}`;
+  let text = `${negPrefix(o)}--${o.name}`;
+  for (const a of o.args) {
+    text += ' ' + (spec?.saveString ? saveString(a) : spec?.alwaysQuote ? '"' + a.replace(/["\\]/g, (c) => '\\' + c) + '"' : plainArg(a));
+  }
+  return text;
+}
+
+/** findOption, remembered per module and option name. */
+const optionSpecs = new WeakMap<ModuleSpec, Map<string, OptionSpec | undefined>>();
+function optionSpec(spec: ModuleSpec | undefined, name: string): OptionSpec | undefined {
+  if (!spec) return undefined;
+  let byName = optionSpecs.get(spec);
+  if (!byName) optionSpecs.set(spec, (byName = new Map()));
+  if (!byName.has(name)) byName.set(name, findOption(spec, name));
+  return byName.get(name);
 }
 
 function formatMatch(m: Match): string {
   const spec = MATCHES[m.module];
-  const opts = m.options.map((o) => formatOption(o, spec && findOption(spec, o.name)));
-  return ['-m', m.module, ...opts].join(' ');
+  let text = `-m ${m.module}`;
+  for (const o of m.options) text += ' ' + formatOption(o, optionSpec(spec, o.name));
+  return text;
 }
 
 function formatTarget(t: Target): string {
   const spec = TARGETS[t.name];
-  const opts = t.options.map((o) => formatOption(o, spec && findOption(spec, o.name)));
-  return [t.goto ? '-g' : '-j', t.name, ...opts].join(' ');
+  let text = `${t.goto ? '-g' : '-j'} ${t.name}`;
+  for (const o of t.options) text += ' ' + formatOption(o, optionSpec(spec, o.name));
+  return text;
 }
 
-function core(flag: string, n: Neg | undefined): string[] {
-  return n ? [`${negPrefix(n)}${flag} ${plainArg(n.value)}`] : [];
+function core(flag: string, n: Neg): string {
+  return ` ${negPrefix(n)}${flag} ${plainArg(n.value)}`;
 }
 
 /** The `-A CHAIN ...` line of a rule, without counters. */
 export function formatRule(chain: string, rule: Rule): string {
-  const parts = [
-    `-A ${chain}`,
-    ...core('-s', rule.src),
-    ...core('-d', rule.dst),
-    ...core('-i', rule.inIface),
-    ...core('-o', rule.outIface),
-    ...core('-p', rule.proto),
-    ...(rule.fragment ? [`${negPrefix(rule.fragment)}-f`] : []),
-    ...rule.matches.map(formatMatch),
-    ...(rule.target ? [formatTarget(rule.target)] : []),
-  ];
-  return parts.join(' ');
+  let line = `-A ${chain}`;
+  if (rule.src) line += core('-s', rule.src);
+  if (rule.dst) line += core('-d', rule.dst);
+  if (rule.inIface) line += core('-i', rule.inIface);
+  if (rule.outIface) line += core('-o', rule.outIface);
+  if (rule.proto) line += core('-p', rule.proto);
+  if (rule.fragment) line += ` ${negPrefix(rule.fragment)}-f`;
+  for (const m of rule.matches) line += ' ' + formatMatch(m);
+  if (rule.target) line += ' ' + formatTarget(rule.target);
+  return line;
 }
 
 function chainLine(c: Chain, counters: boolean): string {
