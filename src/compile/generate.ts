@@ -67,6 +67,7 @@ export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { 
       if (lastSuppressions?.line !== line) lastSuppressions = { line, codes: opts.suppressionsAt?.(line) };
       return lastSuppressions.codes && [...lastSuppressions.codes];
     };
+    const implicitOrigin: Location = { file: policy.file, line: 1, column: 1 };
     const push = (chain: ChainKey, core: Core, tgt: Target, pos: Location | undefined, what: string, user?: string): void => {
       // Plain assignments in a fixed order rather than object spreads: this runs for every generated rule.
       const rule = { loc: { file: '', line: 0, column: 1 } } as Rule;
@@ -82,6 +83,10 @@ export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { 
         rule.origin = pos;
         const sup = suppressionsAt(pos.line);
         if (sup) rule.suppressions = sup;
+      } else {
+        // An implicit default has no line of its own: findings about it point at the
+        // top of the policy, never at a line of the generated output.
+        rule.origin = implicitOrigin;
       }
       chains.get(chain)!.push(rule);
     };

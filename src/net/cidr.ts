@@ -72,6 +72,8 @@ export function parseIPv6(text: string): bigint | null {
   };
   const h: number[] = [];
   const t: number[] = [];
+  // An embedded IPv4 address may only end the whole address, never the part before '::'.
+  if (dbl >= 0 && head.some((g) => g.includes('.'))) return null;
   if (!pushGroups(head, h) || !pushGroups(tail, t)) return null;
   if (dbl >= 0) {
     if (h.length + t.length > 7) return null;

@@ -4,6 +4,8 @@
 // iptables silently masks host bits, so either would make the ruleset differ
 // from what the topology's author read. Both are rejected here with a reason.
 
+import { formatAddr, parseIPv4 as parseIPv4Value, parseIPv6 as parseIPv6Value } from '../net/cidr.js';
+
 export type Family = 4 | 6;
 
 export interface Cidr {
@@ -16,48 +18,16 @@ export interface Cidr {
 
 const BITS: Record<Family, number> = { 4: 32, 6: 128 };
 
+/** Dotted quad through the shared parser, minus leading zeros (inet_aton would read them as octal). */
 function parseIPv4(text: string): bigint | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^(?:0|[1-9][0-9]{0,2})$/.test(part) || Number(part) > 255) return undefined;
-    value = (value << 8n) | BigInt(part);
-  }
-  return value;
+  if (text.split('.').some((part) => /^0\d/.test(part))) return undefined;
+  return parseIPv4Value(text) ?? undefined;
 }
 
 function parseIPv6(text: string): bigint | undefined {
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const groupsOf = (half: string): bigint[] | undefined => {
-    if (half === '') return [];
-    const out: bigint[] = [];
-    const pieces = half.split(':');
-    for (let i = 0; i < pieces.length; i++) {
-      const piece = pieces[i]!;
-      // The last 32 bits may be written as dotted IPv4 ("::ffff:10.0.0.1").
-      if (i === pieces.length - 1 && piece.includes('.')) {
-        const v4 = parseIPv4(piece);
-        if (v4 === undefined) return undefined;
-        out.push(v4 >> 16n, v4 & 0xffffn);
-      } else if (/^[0-9a-fA-F]{1,4}$/.test(piece)) {
-        out.push(BigInt('0x' + piece));
-      } else {
-        return undefined;
-      }
-    }
-    return out;
-  };
-  const head = groupsOf(halves[0]!);
-  const tail = halves.length === 2 ? groupsOf(halves[1]!) : [];
-  if (!head || !tail) return undefined;
-  // A dotted quad is only allowed at the very end of the address.
-  if (halves.length === 2 && halves[0]!.includes('.')) return undefined;
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-  const groups = [...head, ...new Array<bigint>(halves.length === 2 ? missing : 0).fill(0n), ...tail];
-  return groups.reduce((acc, g) => (acc << 16n) | g, 0n);
+  const tail = text.slice(text.lastIndexOf(':') + 1);
+  if (tail.includes('.') && parseIPv4(tail) === undefined) return undefined;
+  return parseIPv6Value(text) ?? undefined;
 }
 
 /** Parses "ADDRESS/PREFIX"; returns a reason string when it is not one. */
@@ -99,31 +69,9 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   return (a.address & m) === (b.address & m);
 }
 
-/** Canonical text: dotted quad, or RFC 5952 IPv6 (lower case, longest zero run of 2+ groups as "::"). */
+/** Canonical text: dotted quad, or RFC 5952 IPv6 as iptables-save prints it. */
 export function formatAddress(family: Family, value: bigint): string {
-  if (family === 4) {
-    return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
-  }
-  const groups: number[] = [];
-  for (let s = 112n; s >= 0n; s -= 16n) groups.push(Number((value >> s) & 0xffffn));
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (gs: number[]) => gs.map((g) => g.toString(16)).join(':');
-  if (bestStart < 0) return hex(groups);
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
+  return formatAddr(family === 4 ? 'ipv4' : 'ipv6', value);
 }
 
 /** "NETWORK/PREFIX" with host bits cleared, for "did you mean" hints. */
