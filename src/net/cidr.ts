@@ -142,35 +142,45 @@ export function formatIPv4(v: bigint): string {
   return `${(n >>> 24) & 0xff}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
 }
 
-/** RFC 5952 text, as glibc's inet_ntop prints it (which is what iptables-save shows). */
+/** RFC 5952 text, exactly as glibc's inet_ntop prints it (which is what iptables-save shows). */
 export function formatIPv6(v: bigint): string {
-  const g: number[] = [];
-  for (let i = 7; i >= 0; i--) g.push(Number((v >> BigInt(i * 16)) & 0xffffn));
-  // IPv4-mapped and IPv4-compatible forms keep a dotted tail, like inet_ntop.
-  if (g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || (g[5] === 0 && (g[6] !== 0 || g[7]! > 1)))) {
-    const tail = formatIPv4(v & 0xffffffffn);
-    return g[5] === 0xffff ? `::ffff:${tail}` : `::${tail}`;
-  }
-  let bestStart = -1;
+  const w: number[] = [];
+  for (let i = 7; i >= 0; i--) w.push(Number((v >> BigInt(i * 16)) & 0xffffn));
+  // The longest run of zero words (the first on a tie), only when at least two long.
+  let best = -1;
   let bestLen = 0;
   for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
+    if (w[i] !== 0) {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && g[j] === 0) j++;
+    while (j < 8 && w[j] === 0) j++;
     if (j - i > bestLen) {
-      bestStart = i;
+      best = i;
       bestLen = j - i;
     }
     i = j;
   }
-  const hex = g.map((x) => x.toString(16));
-  if (bestLen < 2) return hex.join(':');
-  const left = hex.slice(0, bestStart).join(':');
-  const right = hex.slice(bestStart + bestLen).join(':');
-  return `${left}::${right}`;
+  if (bestLen < 2) best = -1;
+  // glibc prints IPv4-compatible (::a.b.c.d) and IPv4-mapped (::ffff:a.b.c.d) with a dotted tail.
+  const v4tail = best === 0 && (bestLen === 6 || (bestLen === 5 && w[5] === 0xffff));
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === best) {
+      out += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (v4tail && i === 6) {
+      if (!out.endsWith(':')) out += ':';
+      out += formatIPv4(v & 0xffffffffn);
+      break;
+    }
+    if (out !== '' && !out.endsWith(':')) out += ':';
+    out += w[i]!.toString(16);
+  }
+  return out;
 }
 
 export function formatAddr(family: Family, v: bigint): string {

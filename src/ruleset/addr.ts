@@ -2,53 +2,25 @@
 // `/32` (`/128`) for hosts, a dotted (or full IPv6) mask when the mask is not
 // contiguous, and IPv6 in the compressed form glibc's inet_ntop produces.
 import type { Family } from './model.js';
+import { formatAddr, parseIPv4, parseIPv6 } from '../net/cidr.js';
 
-/** Parses IPv4 dotted quad into 4 bytes. */
-function parse4(s: string): number[] | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
-  const out: number[] = [];
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return undefined;
-    out.push(Number(p));
+/** The shared parser's value as bytes, which the mask handling below works on. */
+function toBytes(value: bigint | null, count: number): number[] | undefined {
+  if (value === null) return undefined;
+  const out = new Array<number>(count);
+  for (let i = count - 1; i >= 0; i--) {
+    out[i] = Number(value & 0xffn);
+    value >>= 8n;
   }
   return out;
 }
 
-/** Parses an IPv6 address (with optional embedded IPv4 tail) into 16 bytes. */
-function parse6(s: string): number[] | undefined {
-  if (!s.includes(':')) return undefined;
-  // An embedded IPv4 tail ("::ffff:1.2.3.4") becomes its two hex words.
-  let head = s;
-  const lastColon = s.lastIndexOf(':');
-  const tailText = s.slice(lastColon + 1);
-  if (tailText.includes('.')) {
-    const v4 = parse4(tailText);
-    if (!v4) return undefined;
-    head = s.slice(0, lastColon + 1) + ((v4[0]! << 8) | v4[1]!).toString(16) + ':' + ((v4[2]! << 8) | v4[3]!).toString(16);
-  }
-  const halves = head.split('::');
-  if (halves.length > 2) return undefined;
-  const words = (h: string) => (h === '' ? [] : h.split(':'));
-  const left = words(halves[0]!);
-  const right = halves.length === 2 ? words(halves[1]!) : [];
-  const want = 8;
-  const groups: number[] = [];
-  for (const w of [...left]) groups.push(hexWord(w));
-  if (halves.length === 2) {
-    const fill = want - left.length - right.length;
-    if (fill < 1) return undefined;
-    for (let i = 0; i < fill; i++) groups.push(0);
-  }
-  for (const w of right) groups.push(hexWord(w));
-  if (groups.length !== want || groups.some((g) => Number.isNaN(g))) return undefined;
-  const bytes: number[] = [];
-  for (const g of groups) bytes.push(g >> 8, g & 0xff);
-  return bytes;
+function parse4(s: string): number[] | undefined {
+  return toBytes(parseIPv4(s), 4);
 }
 
-function hexWord(w: string): number {
-  return /^[0-9a-fA-F]{1,4}$/.test(w) ? parseInt(w, 16) : NaN;
+function parse6(s: string): number[] | undefined {
+  return s.includes(':') ? toBytes(parseIPv6(s), 16) : undefined;
 }
 
 export function parseAddress(s: string, family: Family): number[] | undefined {
@@ -56,44 +28,9 @@ export function parseAddress(s: string, family: Family): number[] | undefined {
 }
 
 export function formatAddress(bytes: number[]): string {
-  if (bytes.length === 4) return bytes.join('.');
-  const w: number[] = [];
-  for (let i = 0; i < 16; i += 2) w.push((bytes[i]! << 8) | bytes[i + 1]!);
-  // Longest run of zero words (first on a tie), only if at least two long.
-  let best = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (w[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && w[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestLen < 2) best = -1;
-  // glibc prints IPv4-compatible and IPv4-mapped addresses with a dotted tail.
-  const v4tail = best === 0 && (bestLen === 6 || (bestLen === 5 && w[5] === 0xffff));
-  let out = '';
-  for (let i = 0; i < 8; i++) {
-    if (i === best) {
-      out += '::';
-      i += bestLen - 1;
-      continue;
-    }
-    if (v4tail && i === 6) {
-      if (!out.endsWith(':')) out += ':';
-      out += bytes.slice(12).join('.');
-      break;
-    }
-    if (out !== '' && !out.endsWith(':')) out += ':';
-    out += w[i]!.toString(16);
-  }
-  return out;
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  return formatAddr(bytes.length === 4 ? 'ipv4' : 'ipv6', v);
 }
 
 function maskFromPrefix(len: number, size: number): number[] {
