@@ -68,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
       const { exitCodeFor, resolveDisabled } = await import('../lint/run.js');
       const { lintInputs } = await import('../lint/inputs.js');
       const { formatFindings } = await import('../report/index.js');
+      const { buildAnalysis } = await import('../analysis/lint-analysis.js');
       const disable = [...resolveDisabled(o.disable)];
       let topology;
       if (o.topology) {
@@ -76,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
         topology = (await import('../topology/load.js')).loadTopology(o.topology, topoText);
       }
       const inputs = files.map((file) => ({ file, text: readInput(file) }));
-      const { findings, inputDiagnostics } = await lintInputs(inputs, { disable, sources, ...(topology ? { topology } : {}) });
+      const { findings, inputDiagnostics } = await lintInputs(inputs, { disable, sources, analysis: buildAnalysis, ...(topology ? { topology } : {}) });
       for (const d of inputDiagnostics) process.stderr.write(renderDiagnostic(d, sources) + '\n');
       process.stdout.write(formatFindings(o.format, findings, { sources, baseDir: process.cwd(), toolVersion: VERSION }));
       const inputErrors = inputDiagnostics.filter((d) => d.severity === 'error').length;
@@ -100,6 +101,138 @@ export async function main(argv: string[]): Promise<number> {
       }
       process.stdout.write(res.text);
     });
+
+  program
+    .command('explain')
+    .argument('<ruleset>', 'iptables-save dump or policy (*.policy); - for stdin')
+    .description('the verdict for one packet and the rules that decided it')
+    .option('--in <iface>', 'input interface (omit or "self" for packets the host sends)')
+    .option('--out <iface>', 'output interface (omit or "self" for packets to the host)')
+    .requiredOption('--src <ip>', 'source address')
+    .requiredOption('--dst <ip>', 'destination address')
+    .requiredOption('--proto <proto>', 'protocol: tcp, udp, icmp, ipv6-icmp, a number, ...')
+    .option('--dport <port>', 'destination port')
+    .option('--sport <port>', 'source port')
+    .option('--icmp-type <type>', 'ICMP type: a number, TYPE/CODE or a name (echo-request)')
+    .addOption(new Option('--state <state>', 'conntrack state').choices(['new', 'established', 'related', 'invalid', 'untracked']).default('new'))
+    .option('--chain <chain>', 'built-in chain to start in (default: FORWARD with --in and --out, INPUT with --in only, OUTPUT with --out only)')
+    .option('--table <table>', 'table', 'filter')
+    .option('--topology <file>', 'topology file, for policies (overrides the policy\'s topology line)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (file: string, o: ExplainCliOptions) => {
+      const { explainPacket, packetFamily } = await import('../analysis/explain.js');
+      const { loadExplainRuleset } = await import('../analysis/explain-input.js');
+      const packet = {
+        ...(o.in !== undefined ? { in: o.in } : {}),
+        ...(o.out !== undefined ? { out: o.out } : {}),
+        src: o.src,
+        dst: o.dst,
+        proto: o.proto,
+        ...(o.sport !== undefined ? { sport: cliPort('--sport', o.sport) } : {}),
+        ...(o.dport !== undefined ? { dport: cliPort('--dport', o.dport) } : {}),
+        ...(o.icmpType !== undefined ? { icmpType: o.icmpType } : {}),
+        state: o.state,
+      };
+      const rs = await loadExplainRuleset(file, readInput(file), packetFamily(packet), { sources, ...(o.topology ? { topology: o.topology } : {}) });
+      const result = explainPacket(rs, packet, { table: o.table, ...(o.chain !== undefined ? { chain: o.chain } : {}) });
+      if (o.format === 'json') process.stdout.write(JSON.stringify(result) + '\n');
+      else process.stdout.write((await import('../analysis/explain-text.js')).formatExplainText(result, rs));
+    });
+
+  // ---- diff / plan / apply (src/diff, src/apply) ----
+  program
+    .command('diff')
+    .argument('<old>', 'policy (*.policy) or iptables-save dump; - for stdin')
+    .argument('<new>', 'policy (*.policy) or iptables-save dump; - for stdin')
+    .description('structural and semantic diff: packets newly accepted / newly dropped (exit 0 equivalent, 1 different)')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .option('--topology <file>', "topology file for policies (overrides their topology line)")
+    .action(async (oldFile: string, newFile: string, o: { format: 'text' | 'json'; topology?: string }) => {
+      if (oldFile === '-' && newFile === '-') {
+        process.stderr.write(`chainsmith: OLD and NEW cannot both be stdin\n`);
+        status = EXIT_ERROR;
+        return;
+      }
+      const { loadSide } = await import('../diff/inputs.js');
+      const { diffSides } = await import('../diff/index.js');
+      const { renderDiff } = await import('../diff/render.js');
+      const { isPolicyFile } = await import('../lint/inputs.js');
+      const comments = !(isPolicyFile(oldFile) && isPolicyFile(newFile));
+      const load = { sources, comments, ...(o.topology ? { topology: o.topology } : {}) };
+      const oldSide = await loadSide(oldFile, readInput(oldFile), load);
+      const newSide = await loadSide(newFile, readInput(newFile), load);
+      const res = diffSides(oldSide, newSide);
+      if (!res.families.length) {
+        process.stderr.write(`chainsmith: ${oldFile} and ${newFile} have no address family in common: nothing to compare\n`);
+        status = EXIT_ERROR;
+        return;
+      }
+      process.stdout.write(renderDiff(res, o.format));
+      status = res.equivalent ? EXIT_OK : EXIT_FINDINGS;
+    });
+
+  program
+    .command('plan')
+    .argument('<policy>', 'policy (*.policy) or iptables-restore file; - for stdin')
+    .description("diff from this host's live iptables-save to the compiled policy (read-only)")
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .option('--topology <file>', "topology file (overrides the policy's topology line)")
+    .action(async (policy: string, o: { format: 'text' | 'json'; topology?: string }) => {
+      const { loadSide } = await import('../diff/inputs.js');
+      const { renderDiff } = await import('../diff/render.js');
+      const { systemHost, HostError } = await import('../apply/host.js');
+      const { familiesOf, hostSide, planAgainst } = await import('../apply/plan.js');
+      const target = await loadSide(policy, readInput(policy), { sources, ...(o.topology ? { topology: o.topology } : {}) });
+      try {
+        const current = hostSide(systemHost(), familiesOf(target));
+        const res = planAgainst(current.side, target);
+        process.stdout.write(renderDiff(res, o.format));
+        status = res.equivalent ? EXIT_OK : EXIT_FINDINGS;
+      } catch (e) {
+        if (!(e instanceof HostError)) throw e;
+        process.stderr.write(`chainsmith: ${e.message}\n`);
+        status = EXIT_ERROR;
+      }
+    });
+
+  program
+    .command('apply')
+    .argument('<policy>', 'policy (*.policy) or iptables-restore file')
+    .description('test, show the plan, load atomically, and roll back unless confirmed with "yes" in time (exit 0 kept, 1 rolled back, 2 refused/failed)')
+    .option('--confirm-timeout <seconds>', 'seconds to wait for "yes" on stdin before restoring the previous rules', '30')
+    .option('--force', 'apply even when lint finds errors')
+    .option('--backup-dir <dir>', 'where to save the current rules (default: a new directory under the temp dir)')
+    .option('--topology <file>', "topology file (overrides the policy's topology line)")
+    .action(async (policy: string, o: { confirmTimeout: string; force?: boolean; backupDir?: string; topology?: string }) => {
+      // stdin carries the confirmation, so the policy cannot come from there.
+      if (policy === '-') {
+        process.stderr.write(`chainsmith: apply reads its confirmation from stdin; give the policy as a file\n`);
+        status = EXIT_ERROR;
+        return;
+      }
+      const timeout = Number(o.confirmTimeout);
+      if (!Number.isFinite(timeout) || timeout <= 0) {
+        process.stderr.write(`chainsmith: --confirm-timeout must be a positive number of seconds, not '${o.confirmTimeout}'\n`);
+        status = EXIT_ERROR;
+        return;
+      }
+      const { loadSide } = await import('../diff/inputs.js');
+      const { applySide } = await import('../apply/apply.js');
+      const { systemHost } = await import('../apply/host.js');
+      const { lineFrom } = await import('../apply/confirm.js');
+      const target = await loadSide(policy, readInput(policy), { sources, ...(o.topology ? { topology: o.topology } : {}) });
+      status = await applySide(target, {
+        host: systemHost(),
+        confirm: lineFrom(process.stdin),
+        confirmTimeout: timeout,
+        force: o.force === true,
+        ...(o.backupDir ? { backupDir: o.backupDir } : {}),
+        sources,
+        out: (s) => process.stdout.write(s),
+        err: (s) => process.stderr.write(s),
+      });
+    });
+  // ---- end diff / plan / apply ----
 
   try {
     await program.parseAsync(argv);
@@ -133,3 +266,26 @@ function handleError(e: unknown, sources: SourceMap): number {
 }
 
 const VERSION = '0.1.0';
+
+interface ExplainCliOptions {
+  in?: string;
+  out?: string;
+  src: string;
+  dst: string;
+  proto: string;
+  dport?: string;
+  sport?: string;
+  icmpType?: string;
+  state: 'new' | 'established' | 'related' | 'invalid' | 'untracked';
+  chain?: string;
+  table: string;
+  topology?: string;
+  format: 'text' | 'json';
+}
+
+/** A port option's value, or a located usage error. */
+function cliPort(option: string, text: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535)
+    throw new ChainsmithError([{ severity: 'error', message: `${option}: '${text}' is not a port (0-65535)`, loc: { file: '<command line>', line: 1, column: 1 } }]);
+  return Number(text);
+}

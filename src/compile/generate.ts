@@ -136,7 +136,8 @@ export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { 
       push(chain, { matches: [] }, target('DROP'), d.pos[chain.toLowerCase() as 'input'], 'drop');
     }
 
-    const file = `${base}${family === 'ipv6' ? ' (ipv6)' : ''}`;
+    // Names the generated text, not the policy: lines here are lines of the compiled output.
+    const file = `${base} (compiled ${family})`;
     const chainModels: Chain[] = CHAINS.map((name) => ({
       name,
       builtin: true,

@@ -1,7 +1,9 @@
 // The shapes shared by the lint framework, its checks and the reporters.
 // A check is a plain object (ESLint style): metadata from the catalogue plus run().
 import type { Diagnostic, Location, Related, Severity } from '../diagnostics.js';
-import type { Chain, Rule, Ruleset, Table } from '../ruleset/model.js';
+import type { Chain, Family, Rule, Ruleset, Table } from '../ruleset/model.js';
+import type { PacketSpace } from '../space/index.js';
+import type { RuleReach } from '../analysis/reach.js';
 import type { Topology } from '../topology/types.js';
 
 export type { Severity } from '../diagnostics.js';
@@ -30,11 +32,16 @@ export interface Finding extends Diagnostic {
 }
 
 /**
- * The packet-space analysis the space-based checks (CS101, CS102, ...) will use.
- * TODO(space): src/space/ defines the real interface; the lint framework only
- * builds it lazily (once, on first use) through LintOptions.analysis.
+ * The packet-space analysis the space-based checks (CS101, CS102, CS103, CS304)
+ * use. src/analysis/lint-analysis.ts builds it (buildAnalysis); the lint
+ * framework only builds it lazily (once, on first use) through LintOptions.analysis.
  */
-export interface SpaceAnalysis {}
+export interface SpaceAnalysis {
+  /** The packet space of one family of the linted rulesets (one per family, shared by every check). */
+  space(family: Family): PacketSpace;
+  /** First-match reachability of every rule of a chain (through jumps and RETURN), computed once. */
+  chainReach(rs: Ruleset, table: Table, chain: Chain): RuleReach[];
+}
 
 export interface LintOptions {
   topology?: Topology;

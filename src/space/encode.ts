@@ -133,7 +133,14 @@ class RuleEncoder {
   /** An unmodeled predicate: an opaque variable, and a note for CS304. */
   private opaque(text: string, module: string): BddNode {
     this.approximated.push(text);
-    return this.sp.opaqueVariable(text, DETERMINISTIC_MODULES.has(module));
+    if (DETERMINISTIC_MODULES.has(module)) return this.sp.opaqueVariable(text, true);
+    // A keyed rule occurrence (see PacketSpaceOptions.opaqueKey) shares its stateful
+    // predicates with every other rule of that key; the count tells apart two
+    // identical texts within the one rule.
+    const key = this.sp.opaqueKey?.(this.rule);
+    if (key === undefined) return this.sp.opaqueVariable(text, false);
+    const n = this.approximated.filter((t) => t === text).length;
+    return this.sp.opaqueVariable(text, true, `\u0000${key}\u0000${n}\u0000${text}`);
   }
 
   encode(): RuleMatch {

@@ -65,6 +65,13 @@ export interface PacketSpaceOptions {
   interfaces?: Iterable<string>;
   /** Initial BDD node capacity (grows as needed). */
   capacity?: number;
+  /**
+   * Names the occurrence of a rule for its unmodeled, stateful matches. Rules
+   * given the same key share their opaque variables (per match text), instead
+   * of a fresh variable per encoding. The semantic diff keys an unchanged
+   * `-m limit` rule the same in OLD and NEW, so the two count as one predicate.
+   */
+  opaqueKey?: (rule: Rule) => string | undefined;
 }
 
 /** An unmodeled predicate: one opaque BDD variable. */
@@ -95,9 +102,12 @@ export class PacketSpace {
   private readonly opaque = new Map<number, OpaqueVariable>();
   private readonly sharedOpaque = new Map<string, number>();
   private readonly domain: BddNode;
+  /** See PacketSpaceOptions.opaqueKey. */
+  readonly opaqueKey: ((rule: Rule) => string | undefined) | undefined;
 
   constructor(family: Family, opts: PacketSpaceOptions = {}) {
     this.family = family;
+    this.opaqueKey = opts.opaqueKey;
     this.bdd = new Bdd(opts.capacity);
     this.interfaces = new InterfaceAlphabet(opts.interfaces ?? []);
     const widths: Record<FieldName, number> = {
@@ -122,11 +132,16 @@ export class PacketSpace {
   }
 
   /** A space whose interface alphabet covers every interface the rulesets mention (plus `extraInterfaces`). */
-  static forRulesets(family: Family, rulesets: Iterable<Ruleset>, extraInterfaces: Iterable<string> = []): PacketSpace {
+  static forRulesets(
+    family: Family,
+    rulesets: Iterable<Ruleset>,
+    extraInterfaces: Iterable<string> = [],
+    opts: Omit<PacketSpaceOptions, 'interfaces'> = {},
+  ): PacketSpace {
     const names = new Set<string>(extraInterfaces);
     for (const rs of rulesets)
       for (const t of rs.tables) for (const c of t.chains) for (const r of c.rules) collectInterfaces(r, names);
-    return new PacketSpace(family, { interfaces: names });
+    return new PacketSpace(family, { ...opts, interfaces: names });
   }
 
   // ---- set algebra ---------------------------------------------------------
@@ -286,13 +301,15 @@ export class PacketSpace {
    * An opaque variable for an unmodeled match. `shared` texts get one variable
    * per distinct text (the predicate is a deterministic function of the
    * packet); otherwise every call gets a fresh one (rate limits, counters).
+   * `key`, when given, replaces the text as what sharing goes by (the text is
+   * still what reports print).
    */
-  opaqueVariable(text: string, shared: boolean): BddNode {
-    let v = shared ? this.sharedOpaque.get(text) : undefined;
+  opaqueVariable(text: string, shared: boolean, key: string = text): BddNode {
+    let v = shared ? this.sharedOpaque.get(key) : undefined;
     if (v === undefined) {
       v = this.bdd.newVars(1);
       this.opaque.set(v, { variable: v, text });
-      if (shared) this.sharedOpaque.set(text, v);
+      if (shared) this.sharedOpaque.set(key, v);
     }
     return this.bdd.variable(v);
   }

@@ -7,7 +7,7 @@ import { CATALOGUE, lookupCheck } from '../../src/lint/catalogue.js';
 import { makeFinding } from '../../src/lint/finding.js';
 import { CHECKS } from '../../src/lint/registry.js';
 import { atOrAbove, exitCodeFor, lintRulesets, resolveDisabled } from '../../src/lint/run.js';
-import type { Check, Finding } from '../../src/lint/types.js';
+import type { Check, Finding, SpaceAnalysis } from '../../src/lint/types.js';
 import { repoRoot } from '../helpers/env.js';
 import { parseRuleset } from '../../src/ruleset/parse.js';
 import { FIXTURE_TEXT } from '../report/fixture.js';
@@ -115,7 +115,7 @@ test('lintRulesets: checks that need the analysis are skipped without it, and ge
     },
   };
   assert.equal(lintRulesets([messy()], {}, [spaceCheck]), []);
-  const found = lintRulesets([messy()], { analysis: () => (built++, {}) }, [spaceCheck]);
+  const found = lintRulesets([messy()], { analysis: () => (built++, {} as SpaceAnalysis) }, [spaceCheck]);
   assert.is(found.length, 1);
   assert.is(built, 1);
 });

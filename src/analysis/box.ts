@@ -1,0 +1,301 @@
+// A cheap per-field picture of a rule's match set: one interval (or bit mask,
+// or interface pattern) per field. Building one costs a few string scans; the
+// rule's BDD costs ~70 µs. The reachability analysis (reach.ts) uses boxes to
+//  - find the earlier rules that can overlap a rule at all (boxes disjoint =>
+//    sets disjoint), and
+//  - prove most rules reachable with one concrete packet, without a BDD.
+//
+// A box is always a HULL: every packet the rule matches is in its box. When
+// `exact` is set the box is also exactly the rule's match set (every packet in
+// the box, well formed, matches), which is what lets a packet picked from the
+// box stand as a witness. `exact` is only set for the plain forms the packet
+// space encodes without opaque variables, so an exact rule has no approximated
+// matches (CS304) by construction; anything else (negations, multiport, icmp,
+// tcp flags, unmodelled modules, IPv6 addresses) clears it, and those rules go
+// through the BDD.
+import type { Family, Rule } from '../ruleset/model.js';
+import { PORT_PROTOCOLS, parseAddressMask, parsePortRange, parseProtocol } from '../space/fields.js';
+
+/** All five conntrack states (NEW, ESTABLISHED, RELATED, INVALID, UNTRACKED) as bits 0..4. */
+export const ALL_STATES = 0b11111;
+const STATE_BIT: Readonly<Record<string, number>> = { NEW: 1, ESTABLISHED: 2, RELATED: 4, INVALID: 8, UNTRACKED: 16 };
+const U32_MAX = 0xffffffff;
+
+export interface Box {
+  /** The box equals the rule's match set (see the file comment). */
+  exact: boolean;
+  /** No packet is in the box (so none matches the rule). */
+  empty: boolean;
+  /** `eth0`, `br0.+`; undefined = any interface. */
+  inIf: string | undefined;
+  outIf: string | undefined;
+  /** Protocol number, -1 = any. */
+  proto: number;
+  stateMask: number;
+  /** -1 any, 0 first fragments and unfragmented packets, 1 later fragments. */
+  frag: number;
+  /** Address intervals over the top 32 bits (all of an IPv4 address), unsigned. */
+  srcLo: number;
+  srcHi: number;
+  dstLo: number;
+  dstHi: number;
+  spLo: number;
+  spHi: number;
+  dpLo: number;
+  dpHi: number;
+}
+
+export function fullBox(): Box {
+  return {
+    exact: true, empty: false, inIf: undefined, outIf: undefined, proto: -1, stateMask: ALL_STATES, frag: -1,
+    srcLo: 0, srcHi: U32_MAX, dstLo: 0, dstHi: U32_MAX, spLo: 0, spHi: 65535, dpLo: 0, dpHi: 65535,
+  };
+}
+
+/** The rule's box. Pure function of the rule's text fields. */
+export function ruleBox(rule: Rule, family: Family): Box {
+  const b = fullBox();
+  if (family !== 'ipv4') b.exact = false;
+  if (rule.inIface) b.inIf = ifacePattern(b, rule.inIface.value, rule.inIface.negated);
+  if (rule.outIface) b.outIf = ifacePattern(b, rule.outIface.value, rule.outIface.negated);
+  if (rule.proto) {
+    const p = parseProtocol(rule.proto.value);
+    if (rule.proto.negated || p === undefined) b.exact = false;
+    else if (p !== null) b.proto = p;
+  }
+  if (rule.src) addressInto(b, 'src', rule.src.value, rule.src.negated, family);
+  if (rule.dst) addressInto(b, 'dst', rule.dst.value, rule.dst.negated, family);
+  if (rule.fragment) setFrag(b, rule.fragment.negated ? 0 : 1);
+  for (const m of rule.matches) {
+    switch (m.module) {
+      case 'comment':
+        break;
+      case 'tcp':
+      case 'udp':
+      case 'sctp':
+      case 'dccp':
+      case 'udplite':
+        setProto(b, parseProtocol(m.module) as number);
+        setFrag(b, 0);
+        for (const o of m.options) {
+          const port = o.name === 'sport' || o.name === 'source-port' ? 's' : o.name === 'dport' || o.name === 'destination-port' ? 'd' : undefined;
+          const range = port && o.args.length === 1 ? parsePortRange(o.args[0]!) : undefined;
+          if (!range || o.negated) {
+            b.exact = false;
+            continue;
+          }
+          if (port === 's') [b.spLo, b.spHi] = [Math.max(b.spLo, range[0]), Math.min(b.spHi, range[1])];
+          else [b.dpLo, b.dpHi] = [Math.max(b.dpLo, range[0]), Math.min(b.dpHi, range[1])];
+        }
+        break;
+      case 'conntrack':
+      case 'state':
+        for (const o of m.options) {
+          const isState = (m.module === 'state' && o.name === 'state') || (m.module === 'conntrack' && o.name === 'ctstate');
+          let mask = 0;
+          for (const name of isState && o.args.length === 1 ? o.args[0]!.split(',') : []) {
+            const bit = STATE_BIT[name.toUpperCase()];
+            // SNAT/DNAT are conntrack status bits the space leaves opaque.
+            if (bit === undefined) mask = -1;
+            else if (mask >= 0) mask |= bit;
+          }
+          if (!isState || o.args.length !== 1 || mask < 0) b.exact = false;
+          else b.stateMask &= o.negated ? ALL_STATES & ~mask : mask;
+        }
+        break;
+      case 'multiport':
+        multiportHull(b, m.options);
+        break;
+      default:
+        // icmp, iprange, recent, mark, limit, ...: a hull that ignores the match is still a hull.
+        b.exact = false;
+    }
+  }
+  b.empty ||= b.stateMask === 0 || b.srcLo > b.srcHi || b.dstLo > b.dstHi || b.spLo > b.spHi || b.dpLo > b.dpHi;
+  return b;
+}
+
+function ifacePattern(b: Box, text: string, negated: boolean): string | undefined {
+  if (negated) {
+    b.exact = false;
+    return undefined;
+  }
+  return text === '' || text === '+' ? undefined : text;
+}
+
+function setProto(b: Box, p: number): void {
+  if (b.proto >= 0 && b.proto !== p) b.empty = true;
+  b.proto = p;
+}
+
+function setFrag(b: Box, f: number): void {
+  if (b.frag >= 0 && b.frag !== f) b.empty = true;
+  b.frag = f;
+}
+
+function addressInto(b: Box, field: 'src' | 'dst', text: string, negated: boolean, family: Family): void {
+  if (negated) {
+    b.exact = false;
+    return;
+  }
+  let range = family === 'ipv4' ? ipv4Range(text) : undefined;
+  if (!range) {
+    // Not a plain IPv4 CIDR: IPv6, or a dotted non-contiguous mask. Hull over the top 32 bits.
+    b.exact = false;
+    range = topBitsHull(text, family);
+    if (!range) return;
+  }
+  if (field === 'src') [b.srcLo, b.srcHi] = range;
+  else [b.dstLo, b.dstHi] = range;
+}
+
+/** `a.b.c.d` or `a.b.c.d/len` → [first, last], without regexes or bigints (the hot path). */
+export function ipv4Range(text: string): [number, number] | undefined {
+  let addr = 0;
+  let octet = -1;
+  let dots = 0;
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = (octet < 0 ? 0 : octet * 10) + (c - 48);
+      if (octet > 255) return undefined;
+    } else if (c === 46 && octet >= 0 && dots < 3) {
+      addr = addr * 256 + octet;
+      octet = -1;
+      dots++;
+    } else break;
+  }
+  if (dots !== 3 || octet < 0) return undefined;
+  addr = addr * 256 + octet;
+  let len = 32;
+  if (i < text.length) {
+    if (text.charCodeAt(i) !== 47 || i + 1 === text.length || text.length - i > 3) return undefined;
+    len = 0;
+    for (let j = i + 1; j < text.length; j++) {
+      const c = text.charCodeAt(j);
+      if (c < 48 || c > 57) return undefined; // a dotted mask: the slow path
+      len = len * 10 + (c - 48);
+    }
+    if (len > 32) return undefined;
+  }
+  const size = 2 ** (32 - len);
+  const lo = addr - (addr % size);
+  return [lo, lo + size - 1];
+}
+
+function topBitsHull(text: string, family: Family): [number, number] | undefined {
+  const am = parseAddressMask(text, family);
+  if (!am) return undefined;
+  const shift = family === 'ipv4' ? 0n : 96n;
+  const value = Number(am.value >> shift);
+  const mask = Number(am.mask >> shift);
+  // The hull of value/mask within the top bits: the bits below the first zero of the mask are free.
+  let len = 0;
+  while (len < 32 && (mask >>> (31 - len)) & 1) len++;
+  const size = 2 ** (32 - len);
+  const lo = value - (value % size);
+  return [lo, lo + size - 1];
+}
+
+function multiportHull(b: Box, options: readonly { name: string; negated: boolean; args: string[] }[]): void {
+  b.exact = false;
+  setFrag(b, 0);
+  // A port protocol is required; which one the box cannot say unless -p already did.
+  if (b.proto >= 0 && !PORT_PROTOCOLS.includes(b.proto)) b.empty = true;
+  for (const o of options) {
+    if (o.negated || o.args.length !== 1) continue;
+    let lo = 65535;
+    let hi = 0;
+    for (const item of o.args[0]!.split(',')) {
+      const r = parsePortRange(item);
+      if (!r) return;
+      lo = Math.min(lo, r[0]);
+      hi = Math.max(hi, r[1]);
+    }
+    if (o.name === 'dports' || o.name === 'destination-ports') [b.dpLo, b.dpHi] = [Math.max(b.dpLo, lo), Math.min(b.dpHi, hi)];
+    else if (o.name === 'sports' || o.name === 'source-ports') [b.spLo, b.spHi] = [Math.max(b.spLo, lo), Math.min(b.spHi, hi)];
+  }
+}
+
+// ---- box algebra -------------------------------------------------------------
+
+/** Whether two interface patterns can name the same interface (undefined = any). */
+export function ifacesMeet(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined || a === b) return true;
+  const wa = a.endsWith('+');
+  const wb = b.endsWith('+');
+  if (wa && b.startsWith(a.slice(0, -1))) return true;
+  if (wb && a.startsWith(b.slice(0, -1))) return true;
+  return false;
+}
+
+/** The narrower of two meeting patterns. */
+function ifaceMeet(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  if (!b.endsWith('+')) return b;
+  if (!a.endsWith('+')) return a;
+  return a.length >= b.length ? a : b;
+}
+
+/** Whether two boxes share a packet. */
+export function boxesMeet(a: Box, b: Box): boolean {
+  return (
+    !a.empty && !b.empty &&
+    (a.proto < 0 || b.proto < 0 || a.proto === b.proto) &&
+    (a.stateMask & b.stateMask) !== 0 &&
+    (a.frag < 0 || b.frag < 0 || a.frag === b.frag) &&
+    a.srcLo <= b.srcHi && b.srcLo <= a.srcHi && a.dstLo <= b.dstHi && b.dstLo <= a.dstHi &&
+    a.spLo <= b.spHi && b.spLo <= a.spHi && a.dpLo <= b.dpHi && b.dpLo <= a.dpHi &&
+    ifacesMeet(a.inIf, b.inIf) && ifacesMeet(a.outIf, b.outIf)
+  );
+}
+
+/** a ∩ b (not exact: only used to pick witnesses). */
+export function meetBoxes(a: Box, b: Box): Box {
+  const r: Box = {
+    exact: false,
+    empty: !boxesMeet(a, b),
+    inIf: ifaceMeet(a.inIf, b.inIf),
+    outIf: ifaceMeet(a.outIf, b.outIf),
+    proto: a.proto >= 0 ? a.proto : b.proto,
+    stateMask: a.stateMask & b.stateMask,
+    frag: a.frag >= 0 ? a.frag : b.frag,
+    srcLo: Math.max(a.srcLo, b.srcLo), srcHi: Math.min(a.srcHi, b.srcHi),
+    dstLo: Math.max(a.dstLo, b.dstLo), dstHi: Math.min(a.dstHi, b.dstHi),
+    spLo: Math.max(a.spLo, b.spLo), spHi: Math.min(a.spHi, b.spHi),
+    dpLo: Math.max(a.dpLo, b.dpLo), dpHi: Math.min(a.dpHi, b.dpHi),
+  };
+  return r;
+}
+
+/** The smallest box holding both (a hull of a union; never exact). */
+export function joinBoxes(a: Box, b: Box): Box {
+  if (a.empty) return { ...b, exact: false };
+  if (b.empty) return { ...a, exact: false };
+  return {
+    exact: false,
+    empty: false,
+    inIf: a.inIf === b.inIf ? a.inIf : undefined,
+    outIf: a.outIf === b.outIf ? a.outIf : undefined,
+    proto: a.proto === b.proto ? a.proto : -1,
+    stateMask: a.stateMask | b.stateMask,
+    frag: a.frag === b.frag ? a.frag : -1,
+    srcLo: Math.min(a.srcLo, b.srcLo), srcHi: Math.max(a.srcHi, b.srcHi),
+    dstLo: Math.min(a.dstLo, b.dstLo), dstHi: Math.max(a.dstHi, b.dstHi),
+    spLo: Math.min(a.spLo, b.spLo), spHi: Math.max(a.spHi, b.spHi),
+    dpLo: Math.min(a.dpLo, b.dpLo), dpHi: Math.max(a.dpHi, b.dpHi),
+  };
+}
+
+export function emptyBox(): Box {
+  return { ...fullBox(), exact: false, empty: true };
+}
+
+/** The prefix block [len, prefix] that holds an unsigned 32-bit interval (for the overlap index). */
+export function enclosingBlock(lo: number, hi: number): [number, number] {
+  if (lo === hi) return [32, lo];
+  const len = Math.clz32((lo ^ hi) >>> 0);
+  return [len, len === 0 ? 0 : lo >>> (32 - len)];
+}

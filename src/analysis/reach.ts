@@ -1,0 +1,401 @@
+// First-match reachability through jumps: for every rule of every chain,
+// whether some packet that can enter the chain gets to the rule and matches
+// it, and when none can, the few earlier rules that take them all (CS101,
+// CS102). Target semantics come from targets.ts.
+//
+// For rule i of chain C with entry set E(C):
+//     reach_i = E(C) ∩ match_i  minus  taken_j for every earlier j,
+// where taken_j is what rule j removes from C: its match for a verdict,
+// RETURN or goto; for `-j X`, its match ∩ term(X), the packets X decides for
+// good (the rest come back). E(built-in) is every packet; E(X) is the union of
+// the reach of the rules that jump or go to X.
+//
+// Soundness (a finding must be true): taken_j may only be UNDER-approximated
+// and E(C) only OVER-approximated. So a jump or goto to a missing chain takes
+// nothing, a chain on a jump cycle contributes nothing to term() past the
+// cycle, and a chain entered through a cycle (or from nowhere) is entered by
+// every packet. Unmodelled matches are opaque BDD variables (fresh ones for
+// stateful matches), so they never make a rule look covered.
+//
+// Speed: a rule is boxed first (box.ts) and compared only with earlier rules
+// whose boxes meet its own (overlap-index.ts). A plain rule with no such rule
+// is reachable on the spot; otherwise a few concrete packets of its box are
+// tried against the overlapping rules (witness.ts). BDDs are built only when
+// those fail, or for rules a box cannot describe exactly.
+import type { Chain, Rule, Ruleset, Table } from '../ruleset/model.js';
+import { FALSE, type BddNode, type PacketSpace } from '../space/index.js';
+import { boxesMeet, fullBox, joinBoxes, meetBoxes, emptyBox, ruleBox, type Box } from './box.js';
+import { OverlapIndex } from './overlap-index.js';
+import { matchOf } from './spaces.js';
+import { targetKind, type TargetKind } from './targets.js';
+import { PREFERENCES, WitnessPicker, boxHolds, type Point } from './witness.js';
+import type { SpaceAnalysis } from '../lint/types.js';
+
+export interface Blocker {
+  rule: Rule;
+  /** The blocker's action, as RuleReach.action. */
+  verdict: string;
+}
+
+export interface RuleReach {
+  rule: Rule;
+  /** Position in its chain, from 0. */
+  index: number;
+  /** The packets the rule's matches accept (built on first use). */
+  readonly match: BddNode;
+  /** Unmodelled match texts (CS304); empty when the rule is encoded exactly. */
+  readonly approximated: string[];
+  /** The rule's own matches contradict each other: it matches no packet (CS103). */
+  empty: boolean;
+  /** Some packet entering the chain reaches the rule and matches it. */
+  reachable: boolean;
+  /**
+   * When a non-empty rule is unreachable: earlier rules of the same chain that
+   * together take every packet reaching it, each needed (empty when the chain's
+   * own entry already excludes the rule's packets).
+   */
+  blockers: Blocker[];
+  /** 'ACCEPT', 'DROP', 'REJECT', 'UNKNOWN' (QUEUE...), 'RETURN', 'jump X', 'goto X', or the name of a non-terminal target ('LOG'; 'no target'). */
+  action: string;
+}
+
+export function analyseChain(a: SpaceAnalysis, rs: Ruleset, table: Table, chain: Chain): RuleReach[] {
+  return a.chainReach(rs, table, chain);
+}
+
+/** What a rule removes from the rest of its chain. */
+const enum Takes {
+  Nothing,
+  /** Everything it matches (verdict, RETURN, goto). */
+  All,
+  /** What the called chain decides for good (a jump). */
+  Terminal,
+}
+
+/** Per-rule facts, computed once. */
+class RuleInfo {
+  private set: BddNode | undefined;
+  private takenSet: BddNode | undefined;
+
+  constructor(
+    readonly owner: TableReach,
+    readonly rule: Rule,
+    readonly box: Box,
+    readonly kind: TargetKind,
+    readonly takes: Takes,
+    /** For jumps and gotos into an existing chain. */
+    readonly callee: Chain | undefined,
+    readonly action: string,
+  ) {}
+
+  get match(): BddNode {
+    if (this.set === undefined) this.set = matchOf(this.owner.sp, this.rule).set;
+    return this.set;
+  }
+
+  get approximated(): string[] {
+    return this.box.exact ? [] : matchOf(this.owner.sp, this.rule).approximated;
+  }
+
+  /** taken_j of the file comment. */
+  get taken(): BddNode {
+    if (this.takenSet === undefined) {
+      if (this.takes === Takes.All) this.takenSet = this.match;
+      else if (this.takes === Takes.Terminal) this.takenSet = this.owner.sp.and(this.match, this.owner.terminal(this.callee!));
+      else this.takenSet = FALSE;
+    }
+    return this.takenSet;
+  }
+}
+
+class Reach implements RuleReach {
+  empty = false;
+  reachable = true;
+  blockers: Blocker[] = [];
+  constructor(
+    private readonly info: RuleInfo,
+    readonly index: number,
+  ) {}
+  get rule(): Rule {
+    return this.info.rule;
+  }
+  get match(): BddNode {
+    return this.info.match;
+  }
+  get approximated(): string[] {
+    return this.info.approximated;
+  }
+  get action(): string {
+    return this.info.action;
+  }
+}
+
+interface Entry {
+  set: BddNode;
+  hull: Box;
+}
+
+const ACCEPT_KIND: TargetKind = Object.freeze({ kind: 'verdict', verdict: 'ACCEPT' });
+const DROP_KIND: TargetKind = Object.freeze({ kind: 'verdict', verdict: 'DROP' });
+
+/** Above this many jumps into a chain, its entry is over-approximated (see entry()). */
+const EXACT_ENTRY_CALLERS = 16;
+
+/** Minimisation of a blocker list is quadratic: skip it for long lists (they stay a valid cover). */
+const MINIMISE_LIMIT = 24;
+
+/** The reachability of every chain of one table, computed on demand and memoized. */
+export class TableReach {
+  private readonly chains = new Map<string, Chain>();
+  private readonly infos = new Map<Rule, RuleInfo>();
+  private readonly results = new Map<Chain, Reach[]>();
+  /** The exact reach set of each jump/goto rule into an existing chain (for its callee's entry). */
+  private readonly jumpReach = new Map<Rule, BddNode>();
+  private readonly callers = new Map<string, { chain: Chain; index: number }[]>();
+  private readonly entries = new Map<Chain, Entry>();
+  private readonly terms = new Map<Chain, BddNode>();
+  private readonly inProgress = new Set<Chain>();
+  private readonly termInProgress = new Set<Chain>();
+  private readonly picker: WitnessPicker | undefined;
+
+  constructor(
+    readonly sp: PacketSpace,
+    readonly table: Table,
+  ) {
+    for (const c of table.chains) this.chains.set(c.name, c);
+    // Boxed witnesses are IPv4 only: IPv6 rules are never boxed exactly.
+    this.picker = sp.family === 'ipv4' ? new WitnessPicker(sp) : undefined;
+    for (const c of table.chains)
+      c.rules.forEach((r, index) => {
+        const callee = this.info(r).callee;
+        if (!callee) return;
+        const list = this.callers.get(callee.name);
+        if (list) list.push({ chain: c, index });
+        else this.callers.set(callee.name, [{ chain: c, index }]);
+      });
+  }
+
+  info(rule: Rule): RuleInfo {
+    let i = this.infos.get(rule);
+    if (!i) {
+      // targetKind scans the table's chains for a user chain of that name; this map is the same test, once.
+      const kind = this.kindOf(rule);
+      const calleeName = kind.kind === 'jump' || kind.kind === 'goto' ? kind.chain : undefined;
+      const callee = calleeName !== undefined ? this.chains.get(calleeName) : undefined;
+      const userCallee = callee && !callee.builtin ? callee : undefined;
+      const takes =
+        kind.kind === 'verdict' || kind.kind === 'return' ? Takes.All
+        : kind.kind === 'goto' ? (userCallee ? Takes.All : Takes.Nothing)
+        : kind.kind === 'jump' ? (userCallee ? Takes.Terminal : Takes.Nothing)
+        : Takes.Nothing;
+      const action =
+        kind.kind === 'verdict' ? kind.verdict
+        : kind.kind === 'return' ? 'RETURN'
+        : kind.kind === 'jump' || kind.kind === 'goto' ? `${kind.kind} ${kind.chain}`
+        : (rule.target?.name ?? 'no target');
+      i = new RuleInfo(this, rule, ruleBox(rule, this.sp.family), kind, takes, userCallee, action);
+      this.infos.set(rule, i);
+    }
+    return i;
+  }
+
+  private kindOf(rule: Rule): TargetKind {
+    const t = rule.target;
+    // The common verdicts need no chain lookup (targetKind would scan the table's chains).
+    if (t && !t.goto && !this.chains.has(t.name)) {
+      if (t.name === 'ACCEPT') return ACCEPT_KIND;
+      if (t.name === 'DROP') return DROP_KIND;
+    }
+    return targetKind(rule, this.table);
+  }
+
+  /** The per-rule reachability of one chain of this table. */
+  chainReach(chain: Chain): Reach[] {
+    let r = this.results.get(chain);
+    if (!r) {
+      this.inProgress.add(chain);
+      r = this.analyse(chain);
+      this.inProgress.delete(chain);
+      this.results.set(chain, r);
+    }
+    return r;
+  }
+
+  /** E(chain) and a box holding it. */
+  entry(chain: Chain): Entry {
+    let e = this.entries.get(chain);
+    if (e) return e;
+    const all: Entry = { set: this.sp.all(), hull: fullBox() };
+    const callers = chain.builtin ? [] : (this.callers.get(chain.name) ?? []);
+    // A built-in chain, or a user chain nothing enters: analysed as entered by every packet.
+    if (callers.length === 0) e = all;
+    // Entered through a jump cycle: every packet (an over-approximation, so sound).
+    else if (callers.some((c) => this.inProgress.has(c.chain))) return all;
+    else {
+      let set: BddNode = FALSE;
+      let hull = emptyBox();
+      // Many ways in (a shared LOG-and-drop chain): the exact reach of every jump
+      // costs more than it can tell; the jumps' matches within their chains'
+      // entries are a sound superset.
+      const exact = callers.length <= EXACT_ENTRY_CALLERS;
+      for (const c of callers) {
+        const results = this.chainReach(c.chain);
+        const rule = c.chain.rules[c.index]!;
+        const reach = !results[c.index]!.reachable ? FALSE
+          : exact ? this.reachOf(c.chain, c.index)
+          : this.sp.and(this.entry(c.chain).set, this.info(rule).match);
+        if (reach === FALSE) continue;
+        set = this.sp.or(set, reach);
+        hull = joinBoxes(hull, meetBoxes(this.info(rule).box, this.entry(c.chain).hull));
+      }
+      // Unmodelled predicates of the callers (MAC checks, rate limits) would be
+      // dragged into every rule of the chain; "may enter" is a sound superset.
+      e = { set: this.sp.possibly(set), hull };
+    }
+    this.entries.set(chain, e);
+    return e;
+  }
+
+  /**
+   * term(X): the packets user chain X decides for good (they do not come back
+   * to the rule that jumped), built backwards from the end of X, where packets
+   * fall off and return. Under-approximated on cycles and missing chains.
+   */
+  terminal(chain: Chain): BddNode {
+    const done = this.terms.get(chain);
+    if (done !== undefined) return done;
+    if (this.termInProgress.has(chain)) return FALSE;
+    this.termInProgress.add(chain);
+    const sp = this.sp;
+    let f: BddNode = FALSE;
+    for (let i = chain.rules.length - 1; i >= 0; i--) {
+      const info = this.info(chain.rules[i]!);
+      const k = info.kind.kind;
+      if (k === 'continue' || (info.callee === undefined && (k === 'jump' || k === 'goto'))) {
+        // A jump to a missing chain: whatever it does, packets it would return still face f.
+        if (k === 'goto') f = sp.diff(f, info.match);
+        continue;
+      }
+      const m = info.match;
+      if (m === FALSE) continue;
+      if (k === 'verdict') f = sp.or(m, f);
+      else if (k === 'return') f = sp.diff(f, m);
+      else if (k === 'goto') f = sp.bdd.ite(m, this.terminal(info.callee!), f);
+      else f = sp.or(f, sp.and(m, this.terminal(info.callee!)));
+    }
+    this.termInProgress.delete(chain);
+    // Decided for good whatever the unmodelled predicates say: a sound subset
+    // that keeps opaque variables (one per MAC address in some dumps) out of callers.
+    f = sp.certainly(f);
+    this.terms.set(chain, f);
+    return f;
+  }
+
+  private analyse(chain: Chain): Reach[] {
+    const sp = this.sp;
+    const entry = this.entry(chain);
+    const index = new OverlapIndex();
+    const out: Reach[] = [];
+    chain.rules.forEach((rule, i) => {
+      const info = this.info(rule);
+      const r = new Reach(info, i);
+      out.push(r);
+      const box = info.box;
+      // A box is a hull: an empty box means an empty match; an inexact one needs the BDD to say.
+      if (box.empty || !box.exact) r.empty = box.empty || info.match === FALSE;
+      if (r.empty) {
+        r.reachable = false;
+        return;
+      }
+      if (!boxesMeet(box, entry.hull)) r.reachable = false;
+      else {
+        let candidates = index.meeting(box);
+        if (candidates.length && entry.set !== sp.all()) candidates = candidates.filter((j) => boxesMeet(this.info(chain.rules[j]!).box, entry.hull));
+        this.decide(chain, r, info, entry, candidates);
+      }
+      if (info.takes !== Takes.Nothing) index.add(i, box);
+    });
+    return out;
+  }
+
+  private decide(chain: Chain, r: Reach, info: RuleInfo, entry: Entry, candidates: number[]): void {
+    const sp = this.sp;
+    const all = entry.set === sp.all();
+    if (info.box.exact && this.picker) {
+      if (candidates.length === 0 && all) return;
+      const region = meetBoxes(info.box, entry.hull);
+      for (let pref = 0; pref < PREFERENCES; pref++) {
+        const p = this.picker.pick(region, pref);
+        const bits = this.picker.bits;
+        if (!all && !sp.bdd.evaluate(entry.set, bits)) continue;
+        if (!candidates.some((j) => this.takesPoint(chain.rules[j]!, p, bits))) return;
+      }
+    }
+    const base = all ? info.match : sp.and(entry.set, info.match);
+    if (base === FALSE) {
+      r.reachable = false;
+      return;
+    }
+    if (candidates.length === 0) return;
+    if (!info.box.exact) {
+      // A packet of the exact set, at no node cost: lowest values first, then highest.
+      for (const prefer of [() => false, () => true]) {
+        const bits = sp.bdd.pick(base, prefer)!;
+        if (!candidates.some((j) => this.takesPoint(chain.rules[j]!, undefined, bits))) return;
+      }
+    }
+    // Exact: subtract the overlapping earlier rules, keeping those that took something.
+    let rest = base;
+    const used: RuleInfo[] = [];
+    for (const j of candidates) {
+      const t = this.info(chain.rules[j]!).taken;
+      if (t === FALSE || !sp.intersects(rest, t)) continue;
+      used.push(this.info(chain.rules[j]!));
+      rest = sp.diff(rest, t);
+      if (rest === FALSE) break;
+    }
+    if (rest !== FALSE) return;
+    r.reachable = false;
+    r.blockers = this.minimise(base, used).map((b) => ({ rule: b.rule, verdict: b.action }));
+  }
+
+  /** Whether earlier rule `rule` takes the packet: by its box when exact and a point is at hand, else by BDD. */
+  private takesPoint(rule: Rule, p: Point | undefined, bits: Uint8Array): boolean {
+    const info = this.info(rule);
+    const b = this.sp.bdd;
+    const matches = p && info.box.exact ? boxHolds(info.box, p) : b.evaluate(info.match, bits);
+    if (!matches) return false;
+    return info.takes !== Takes.Terminal || b.evaluate(this.terminal(info.callee!), bits);
+  }
+
+  /** Drops blockers the others cover without them, so `related` names only rules that matter. */
+  private minimise(base: BddNode, used: RuleInfo[]): RuleInfo[] {
+    if (used.length < 2 || used.length > MINIMISE_LIMIT) return used;
+    const sp = this.sp;
+    const keep = [...used];
+    for (let k = 0; k < keep.length && keep.length > 1; ) {
+      let others: BddNode = FALSE;
+      for (let m = 0; m < keep.length; m++) if (m !== k) others = sp.or(others, keep[m]!.taken);
+      if (sp.implies(base, others)) keep.splice(k, 1);
+      else k++;
+    }
+    return keep;
+  }
+
+  /** reach_i itself (for a rule entering another chain), computed on demand once the chain is analysed. */
+  private reachOf(chain: Chain, i: number): BddNode {
+    const rule = chain.rules[i]!;
+    let rest = this.jumpReach.get(rule);
+    if (rest !== undefined) return rest;
+    const sp = this.sp;
+    const info = this.info(rule);
+    rest = sp.and(this.entry(chain).set, info.match);
+    for (let j = 0; j < i && rest !== FALSE; j++) {
+      const other = this.info(chain.rules[j]!);
+      if (other.takes === Takes.Nothing || !boxesMeet(other.box, info.box)) continue;
+      rest = sp.diff(rest, other.taken);
+    }
+    this.jumpReach.set(rule, rest);
+    return rest;
+  }
+}

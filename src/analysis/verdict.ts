@@ -1,0 +1,225 @@
+// Verdict sets: which packets a chain accepts, drops, rejects, or leaves to
+// something we do not model — as a partition of the packet space.
+//
+// Built BACKWARDS over the rules: the outcome after the last rule is the
+// continuation (the policy for a built-in chain, "return to the caller" for a
+// user chain), and rule i turns the outcome of rules i+1.. into
+//     out_i = ite(match_i, effect_i, out_{i+1})
+// for each outcome. An ITE with a rule's match touches only the part of the
+// later outcome under that match (a cube, for most rules), so a rule costs
+// about the size of its own set, not of everything before it. The forward
+// alternative ("packets no earlier rule took") drags the union of all earlier
+// rules along and is quadratic on large rulesets.
+//
+// User chains are computed once per (space, table) and composed where they
+// are entered (see jumpEffect/gotoEffect). Targets follow targets.ts.
+//
+// Soundness: packets entering a chain that does not exist or that is already
+// being evaluated (a jump cycle; the kernel refuses to load those, but a dump
+// may still contain one), or a target whose outcome is decided outside the
+// ruleset (QUEUE), land in `unknown`. Unmodelled matches are opaque BDD
+// variables, so outcomes that depend on them say so (sp.certainly/possibly).
+import type { Chain, Table } from '../ruleset/model.js';
+import { FALSE, type BddNode, type PacketSpace } from '../space/index.js';
+import { matchOf } from './spaces.js';
+import { targetKind, type Verdict } from './targets.js';
+
+export interface ChainVerdicts {
+  accept: BddNode;
+  drop: BddNode;
+  reject: BddNode;
+  /** Decided by something the analysis does not model: QUEUE, a jump cycle, a missing chain. */
+  unknown: BddNode;
+  /** Why `unknown` is not empty (e.g. "-A INPUT -j NOPE: chain NOPE does not exist"); absent when it is. */
+  approximate?: string[];
+}
+
+/** A user chain's outcome: ChainVerdicts plus the packets that RETURN or fall off its end. */
+export interface ChainOutcome extends ChainVerdicts {
+  ret: BddNode;
+}
+
+// Outcome slots, as an array for the inner loop.
+/**
+ * Thrown when a verdict computation grows the BDD by more than its budget.
+ * Unmodelled matches (each an opaque variable at the bottom of the order) can
+ * make the exact verdict sets of a large ruleset explode; a check that gets this
+ * skips the chain: it reports nothing rather than something unproven.
+ */
+export class VerdictBudgetExceeded extends Error {
+  constructor(readonly chain: string, readonly nodes: number) {
+    super(`verdict sets of ${chain} need more than ${nodes} BDD nodes`);
+    this.name = 'VerdictBudgetExceeded';
+  }
+}
+
+export interface VerdictOptions {
+  /** The most BDD nodes the computation may add; unlimited when absent. */
+  maxNewNodes?: number;
+}
+
+const ACCEPT = 0;
+const DROP = 1;
+const REJECT = 2;
+const UNKNOWN = 3;
+const RET = 4;
+const SLOTS = 5;
+type Slots = BddNode[];
+
+const VERDICT_SLOT: Readonly<Record<Verdict, number>> = { ACCEPT, DROP, REJECT, UNKNOWN };
+
+interface TableState {
+  done: Map<string, { slots: Slots; notes: string[] }>;
+  inProgress: Set<string>;
+}
+
+const states = new WeakMap<PacketSpace, WeakMap<Table, TableState>>();
+
+function tableState(sp: PacketSpace, table: Table): TableState {
+  let byTable = states.get(sp);
+  if (!byTable) states.set(sp, (byTable = new WeakMap()));
+  let st = byTable.get(table);
+  if (!st) byTable.set(table, (st = { done: new Map(), inProgress: new Set() }));
+  return st;
+}
+
+/**
+ * The verdict of every packet traversing a built-in chain, after its policy.
+ * A missing chain behaves like an empty chain with policy ACCEPT (what the
+ * kernel does when the table does not filter that hook). For a user chain,
+ * packets that would return to a caller are counted as `unknown`.
+ */
+export function builtinVerdicts(sp: PacketSpace, table: Table, chainName: string, opts: VerdictOptions = {}): ChainVerdicts {
+  budget = opts.maxNewNodes === undefined ? undefined : { limit: sp.bdd.stats().nodes + opts.maxNewNodes, chain: chainName };
+  try {
+    return builtinVerdictsWithin(sp, table, chainName);
+  } catch (e) {
+    // A half-finished walk leaves user chains marked in progress: forget this table's memo.
+    if (e instanceof VerdictBudgetExceeded) states.get(sp)?.delete(table);
+    throw e;
+  } finally {
+    budget = undefined;
+  }
+}
+
+/** The budget of the computation under way (verdicts are computed synchronously, one at a time). */
+let budget: { limit: number; chain: string } | undefined;
+
+function builtinVerdictsWithin(sp: PacketSpace, table: Table, chainName: string): ChainVerdicts {
+  const chain = table.chains.find((c) => c.name === chainName);
+  if (!chain) return { accept: sp.all(), drop: FALSE, reject: FALSE, unknown: FALSE };
+  const notes: string[] = [];
+  const continuation = chain.builtin ? policySlot(chain, notes) : UNKNOWN;
+  if (!chain.builtin) notes.push(`${chain.name} is a user chain: packets it returns are counted as unknown`);
+  const slots = evaluateChain(sp, table, chain, continuation, notes);
+  return toVerdicts(sp, slots, notes);
+}
+
+/** A user chain's outcome on its own, RETURN and fall-off in `ret` (memoized per space and table). */
+export function userChainOutcome(sp: PacketSpace, table: Table, chainName: string): ChainOutcome {
+  const st = tableState(sp, table);
+  const entry = userChain(sp, table, st, chainName);
+  const v = toVerdicts(sp, entry?.slots ?? missingChain(sp), entry?.notes ?? [`chain ${chainName} does not exist`]);
+  return { ...v, ret: entry?.slots[RET] ?? FALSE };
+}
+
+function toVerdicts(sp: PacketSpace, s: Slots, notes: string[]): ChainVerdicts {
+  const v: ChainVerdicts = { accept: s[ACCEPT]!, drop: s[DROP]!, reject: s[REJECT]!, unknown: s[UNKNOWN]! };
+  if (!sp.isEmpty(v.unknown)) v.approximate = [...new Set(notes)];
+  return v;
+}
+
+function policySlot(chain: Chain, notes: string[]): number {
+  if (chain.policy === 'ACCEPT') return ACCEPT;
+  if (chain.policy === 'DROP') return DROP;
+  notes.push(`${chain.name}: policy ${chain.policy ?? '(none)'} is not ACCEPT or DROP`);
+  return UNKNOWN;
+}
+
+function missingChain(sp: PacketSpace): Slots {
+  const s: Slots = new Array<BddNode>(SLOTS).fill(FALSE);
+  s[UNKNOWN] = sp.all();
+  return s;
+}
+
+/** A user chain's slots, computed once; undefined when the chain is missing or on the current jump path. */
+function userChain(sp: PacketSpace, table: Table, st: TableState, name: string): { slots: Slots; notes: string[] } | undefined {
+  const done = st.done.get(name);
+  if (done) return done;
+  const chain = table.chains.find((c) => c.name === name && !c.builtin);
+  if (!chain || st.inProgress.has(name)) return undefined;
+  st.inProgress.add(name);
+  const notes: string[] = [];
+  const entry = { slots: evaluateChain(sp, table, chain, RET, notes), notes };
+  st.inProgress.delete(name);
+  st.done.set(name, entry);
+  return entry;
+}
+
+/**
+ * The chain's outcome, backwards from `continuation` (the slot that packets
+ * returning or falling off the end take: the policy, or RET for a user chain).
+ *
+ * The continuation slot is kept implicit during the walk — it is "every packet
+ * no other slot has" — and computed once at the end. In the common chain
+ * (ACCEPT rules, DROP policy) that halves the work: each rule updates one set
+ * instead of two complementary ones.
+ */
+function evaluateChain(sp: PacketSpace, table: Table, chain: Chain, continuation: number, notes: string[]): Slots {
+  const st = tableState(sp, table);
+  const out: Slots = new Array<BddNode>(SLOTS).fill(FALSE);
+  const b = sp.bdd;
+  for (let i = chain.rules.length - 1; i >= 0; i--) {
+    if (budget && (i & 31) === 0 && b.stats().nodes > budget.limit) throw new VerdictBudgetExceeded(budget.chain, budget.limit);
+    const rule = chain.rules[i]!;
+    const kind = targetKind(rule, table);
+    if (kind.kind === 'continue') continue;
+    const m = matchOf(sp, rule).set;
+    if (m === FALSE) continue;
+    if (kind.kind === 'verdict') takeAll(sp, out, m, VERDICT_SLOT[kind.verdict], continuation);
+    else if (kind.kind === 'return') takeAll(sp, out, m, continuation, continuation);
+    else {
+      const callee = userChain(sp, table, st, kind.chain);
+      if (!callee) {
+        const why = table.chains.some((c) => c.name === kind.chain) ? 'it is part of a jump cycle' : 'it does not exist';
+        notes.push(`${rule.text ?? `${chain.name} rule ${i + 1}`}: chain ${kind.chain} cannot be followed (${why})`);
+        takeAll(sp, out, m, UNKNOWN, continuation);
+        continue;
+      }
+      if (callee.notes.length) notes.push(...callee.notes);
+      const u = callee.slots;
+      // Callee slots partition all packets, so updating the explicit slots
+      // keeps the implicit continuation slot right as well.
+      if (kind.kind === 'goto') {
+        // The callee's returns end this chain too: they take this chain's continuation.
+        for (let s = 0; s < SLOTS; s++) {
+          if (s === continuation) continue;
+          const effect = s === RET ? FALSE : u[s]!;
+          if (effect !== FALSE || out[s] !== FALSE) out[s] = b.ite(m, effect, out[s]!);
+        }
+      } else {
+        // Packets the callee returns continue with the next rule: only the rest is decided by it.
+        const taken = sp.diff(m, u[RET]!);
+        if (taken === FALSE) continue;
+        for (let s = 0; s < SLOTS; s++) {
+          if (s === continuation) continue;
+          const effect = s === RET ? FALSE : u[s]!;
+          if (effect !== FALSE || out[s] !== FALSE) out[s] = b.ite(taken, effect, out[s]!);
+        }
+      }
+    }
+  }
+  let rest = sp.all();
+  for (let s = 0; s < SLOTS; s++) if (s !== continuation && out[s] !== FALSE) rest = sp.diff(rest, out[s]!);
+  out[continuation] = rest;
+  return out;
+}
+
+/** A rule with a terminal effect: its packets all go to `slot`, whatever later rules would do. */
+function takeAll(sp: PacketSpace, out: Slots, m: BddNode, slot: number, implicit: number): void {
+  for (let s = 0; s < SLOTS; s++) {
+    if (s === implicit) continue;
+    if (s === slot) out[s] = sp.or(m, out[s]!);
+    else if (out[s] !== FALSE) out[s] = sp.diff(out[s]!, m);
+  }
+}

@@ -1,0 +1,36 @@
+// CS208 lockout-risk: INPUT drops (or rejects) every NEW tcp/22 packet on
+// every interface but lo, whatever the unmodelled matches say: no address
+// can open an SSH session to the host, so applying the ruleset over SSH cuts
+// the session that applied it. Reported where an example SSH packet is
+// dropped: the dropping rule, or the policy.
+import { catalogueEntry } from '../catalogue.js';
+import { makeFinding } from '../finding.js';
+import { chainPackets, decidedBy, endLoc, eachFilterChain, ifaceSet, packetText, protoSet, stateSet, witness } from '../../analysis/chain-facts.js';
+import type { Check, Finding, LintContext } from '../types.js';
+
+const SSH_PORT = 22;
+
+function run(ctx: LintContext): Finding[] {
+  const findings: Finding[] = [];
+  eachFilterChain(ctx, ['INPUT'], (fc) => {
+    const { sp } = fc;
+    const v = fc.verdicts();
+    let ssh = sp.and(stateSet(sp, 'NEW'), sp.and(protoSet(sp, 'tcp'), sp.fieldEquals('dport', SSH_PORT)));
+    ssh = sp.and(sp.diff(ssh, ifaceSet(sp, 'in', 'lo')), chainPackets(sp, 'INPUT'));
+    if (!sp.implies(ssh, sp.certainly(sp.or(v.drop, v.reject)))) return;
+    const w = witness(sp, ssh);
+    if (!w) return;
+    const where = endLoc(fc, decidedBy(fc, w), (r) => ctx.ruleLoc(r), (c) => ctx.chainLoc(c));
+    findings.push(
+      makeFinding(
+        check,
+        where.loc,
+        `${fc.rs.family} INPUT drops every new SSH connection (tcp/22 from any address on any interface), e.g. ${packetText(w.packet, 'INPUT')}: applying this ruleset over SSH locks you out; accept SSH from the administration network first`,
+        where.rule ? { subject: where.rule } : {},
+      ),
+    );
+  });
+  return findings;
+}
+
+export const check: Check = { ...catalogueEntry('CS208'), needs: ['space'], run };
