@@ -8,6 +8,8 @@ import type { Topology } from '../topology/types.js';
 import type { AddressLit, ChainName, Definition, Endpoint, PolicyFile, PolicyRule, PortRange, ServiceItem } from './ast.js';
 import { parseCidr, hasHostBits, formatCidr, type Cidr } from '../net/cidr.js';
 import { icmpTypeValue, ICMP_TYPES, ICMPV6_TYPES } from '../net/icmp.js';
+import { PROTO_NAMES, protoNumber } from '../ruleset/names.js';
+import { KNOWN_PROTOCOLS, PORT_PROTOCOLS } from '../../grammar/protocols.js';
 
 /** One side of a rule after resolution: where packets come from or go to. */
 export type Term =
@@ -61,16 +63,6 @@ export interface ResolvedPolicy {
 }
 
 export const DEFAULT_LOG_PREFIX = 'chainsmith-drop: ';
-
-const PORT_PROTOS = new Set(['tcp', 'udp', 'sctp', 'udplite', 'dccp']);
-/** Protocol names iptables-save prints as names (others print as numbers). */
-const PROTO_NUMBERS: Readonly<Record<string, number>> = {
-  icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58, sctp: 132, udplite: 136, dccp: 33, mh: 135,
-};
-/** What iptables-save prints for a protocol number (names for the ones it knows). */
-const PROTO_PRINTED: Readonly<Record<number, string>> = {
-  1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 47: 'gre', 50: 'esp', 51: 'ah', 58: 'ipv6-icmp', 132: 'sctp', 136: 'udplite', 33: 'dccp', 135: 'mh',
-};
 
 interface NameEntry {
   kind: 'host' | 'network' | 'group' | 'zone';
@@ -211,7 +203,7 @@ export function resolvePolicy(ast: PolicyFile, topology: Topology | undefined): 
         const def = services.get(it.name);
         if (!def) {
           // A bare word that is a protocol name is a protocol, not a service name.
-          if (PROTO_NUMBERS[it.name] !== undefined) {
+          if (KNOWN_PROTOCOLS.has(it.name)) {
             out.push(...serviceItems([{ kind: 'proto', proto: it.name, pos: it.pos }], stack));
             continue;
           }
@@ -306,20 +298,21 @@ function protoSpec(it: ServiceItem & { kind: 'proto' }, diags: Diagnostic[]): Se
       diags.push(error(it.pos, `protocol 0 means 'all protocols' to iptables; leave the service out instead`));
       return null;
     }
-    printed = PROTO_PRINTED[n] ?? String(n);
+    printed = PROTO_NAMES[n] ?? String(n);
     if (n === 1) family = 'ipv4';
     if (n === 58) family = 'ipv6';
   } else {
-    const n = PROTO_NUMBERS[proto];
-    if (n === undefined) {
-      diags.push(error(it.pos, `unknown protocol '${it.proto}'${didYouMean(proto, Object.keys(PROTO_NUMBERS))}`));
+    const n = protoNumber(proto);
+    if (n === undefined || n === 0) {
+      diags.push(error(it.pos, `unknown protocol '${it.proto}'${didYouMean(proto, KNOWN_PROTOCOLS)}`));
       return null;
     }
-    printed = PROTO_PRINTED[n]!;
+    // The name iptables-save prints (from /etc/protocols), so the output round-trips.
+    printed = PROTO_NAMES[n] ?? String(n);
   }
   const spec: ServiceSpec = { proto: printed, pos: it.pos, ...(family ? { family } : {}) };
   if (it.ports && it.ports.length) {
-    if (!PORT_PROTOS.has(printed)) {
+    if (!PORT_PROTOCOLS.has(printed)) {
       diags.push(error(it.pos, `'${it.proto}' has no ports; ports exist for tcp, udp, sctp, udplite and dccp`));
       return null;
     }
