@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Location, Severity } from '../diagnostics.js';
 import { CATALOGUE } from '../lint/catalogue.js';
 import type { Finding } from '../lint/types.js';
-import { helpUri, PROJECT_URI, TOOL_NAME, toolVersion } from './tool.js';
+import { helpLocation, helpUri, projectUri, TOOL_NAME, toolVersion } from './tool.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The base id GitHub resolves against the checkout root. */
@@ -37,7 +37,7 @@ export interface SarifReportingDescriptor {
   shortDescription: { text: string };
   fullDescription: { text: string };
   help: { text: string; markdown: string };
-  helpUri: string;
+  helpUri?: string;
   defaultConfiguration: { level: SarifLevel };
   properties: { tags: string[] };
 }
@@ -55,7 +55,7 @@ export interface SarifLog {
   $schema: string;
   version: '2.1.0';
   runs: {
-    tool: { driver: { name: string; informationUri: string; version: string; semanticVersion: string; rules: SarifReportingDescriptor[] } };
+    tool: { driver: { name: string; informationUri?: string; version: string; semanticVersion: string; rules: SarifReportingDescriptor[] } };
     columnKind: 'utf16CodeUnits';
     results: SarifResult[];
   }[];
@@ -82,19 +82,23 @@ function physical(loc: Location, baseDir: string): SarifPhysicalLocation {
 }
 
 function descriptors(): SarifReportingDescriptor[] {
-  return CATALOGUE.map((e) => ({
-    id: e.code,
-    name: e.name,
-    shortDescription: { text: e.summary },
-    fullDescription: { text: e.description },
-    help: {
-      text: `${e.description} See ${helpUri(e.code)}`,
-      markdown: `**${e.code} ${e.name}**: ${e.description}\n\n[Documentation](${helpUri(e.code)})`,
-    },
-    helpUri: helpUri(e.code),
-    defaultConfiguration: { level: LEVEL[e.severity] },
-    properties: { tags: ['firewall', 'iptables'] },
-  }));
+  return CATALOGUE.map((e) => {
+    const uri = helpUri(e.code);
+    const d: SarifReportingDescriptor = {
+      id: e.code,
+      name: e.name,
+      shortDescription: { text: e.summary },
+      fullDescription: { text: e.description },
+      help: {
+        text: `${e.description} See ${helpLocation(e.code)}.`,
+        markdown: `**${e.code} ${e.name}**: ${e.description}\n\n${uri ? `[Documentation](${uri})` : `See \`${helpLocation(e.code)}\`.`}`,
+      },
+      defaultConfiguration: { level: LEVEL[e.severity] },
+      properties: { tags: ['firewall', 'iptables'] },
+    };
+    if (uri) d.helpUri = uri;
+    return d;
+  });
 }
 
 export function toSarif(findings: readonly Finding[], opts: SarifOptions = {}): SarifLog {
@@ -114,10 +118,11 @@ export function toSarif(findings: readonly Finding[], opts: SarifOptions = {}): 
       result.relatedLocations = f.related.map((r, i) => ({ id: i + 1, physicalLocation: physical(r.loc, baseDir), message: { text: r.message ?? 'related' } }));
     return result;
   });
+  const home = projectUri();
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: TOOL_NAME, informationUri: PROJECT_URI, version, semanticVersion: version, rules } }, columnKind: 'utf16CodeUnits', results }],
+    runs: [{ tool: { driver: { name: TOOL_NAME, ...(home ? { informationUri: home } : {}), version, semanticVersion: version, rules } }, columnKind: 'utf16CodeUnits', results }],
   };
 }
 
