@@ -1,7 +1,7 @@
 // The command line: a thin layer that wires commander to the library API.
 // Exit codes (ShellCheck style): 0 ok, 1 findings/differences, 2 input or usage error.
 import { Command, CommanderError, Option } from 'commander';
-import { ChainsmithError, SourceMap, renderDiagnostic } from '../diagnostics.js';
+import { ChainsmithError, SourceMap, renderDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { describeIoError, readInput, writeOutput } from './io.js';
 import type { FailOn } from '../lint/run.js';
 import type { ReportFormat } from '../report/index.js';
@@ -78,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       const inputs = files.map((file) => ({ file, text: readInput(file) }));
       const { findings, inputDiagnostics } = await lintInputs(inputs, { disable, sources, analysis: buildAnalysis, ...(topology ? { topology } : {}) });
-      for (const d of inputDiagnostics) process.stderr.write(renderDiagnostic(d, sources) + '\n');
+      writeInputDiagnostics(inputDiagnostics, sources);
       process.stdout.write(formatFindings(o.format, findings, { sources, baseDir: process.cwd(), toolVersion: VERSION }));
       const inputErrors = inputDiagnostics.filter((d) => d.severity === 'error').length;
       status = inputErrors ? EXIT_ERROR : exitCodeFor(findings, o.failOn);
@@ -240,6 +240,29 @@ export async function main(argv: string[]): Promise<number> {
     status = handleError(e, sources);
   }
   return status;
+}
+
+/**
+ * Input problems on stderr. Errors are all shown; a warning repeated on many
+ * lines (an old dump writes `-d ! ADDR` two hundred times) is shown three times
+ * per file, then counted.
+ */
+function writeInputDiagnostics(diags: readonly Diagnostic[], sources: SourceMap): void {
+  const shown = new Map<string, number>();
+  const hidden = new Map<string, { file: string; message: string; count: number }>();
+  for (const d of diags) {
+    const key = `${d.loc.file}\0${d.message}`;
+    const n = shown.get(key) ?? 0;
+    if (d.severity !== 'error' && n >= 3) {
+      const h = hidden.get(key) ?? { file: d.loc.file, message: d.message, count: 0 };
+      h.count++;
+      hidden.set(key, h);
+      continue;
+    }
+    shown.set(key, n + 1);
+    process.stderr.write(renderDiagnostic(d, sources) + '\n');
+  }
+  for (const h of hidden.values()) process.stderr.write(`${h.file}: ... and ${h.count} more like this: ${h.message}\n`);
 }
 
 /** Maps any failure to an exit status and a message without a stack trace. */
