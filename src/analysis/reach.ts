@@ -189,7 +189,7 @@ export class TableReach {
         : kind.kind === 'jump' ? (userCallee ? Takes.Terminal : Takes.Nothing)
         : Takes.Nothing;
       const action =
-        kind.kind === 'verdict' ? kind.verdict
+        kind.kind === 'verdict' ? verdictAction(rule, kind.verdict)
         : kind.kind === 'return' ? 'RETURN'
         : kind.kind === 'jump' || kind.kind === 'goto' ? `${kind.kind} ${kind.chain}`
         : (rule.target?.name ?? 'no target');
@@ -398,4 +398,16 @@ export class TableReach {
     this.jumpReach.set(rule, rest);
     return rest;
   }
+}
+
+/**
+ * What a terminal rule does, precise enough to tell CS101 from CS102: DNAT to
+ * another address, or REJECT with another message, is not "the same verdict"
+ * even though the analysis counts both as ACCEPT or REJECT.
+ */
+function verdictAction(rule: Rule, verdict: string): string {
+  const t = rule.target;
+  if (!t || (t.name === verdict && t.options.length === 0)) return verdict;
+  const opts = t.options.map((o) => `${o.negated ? '! ' : ''}--${o.name}${o.args.length ? ' ' + o.args.join(' ') : ''}`);
+  return [t.name, ...opts].join(' ');
 }

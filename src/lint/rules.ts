@@ -27,17 +27,47 @@ export function isUnconditional(rule: Rule): boolean {
  * to chains that RETURN are not followed: the answer may then be "closed" when a
  * path leaks, which only ever hides a CS204/CS209 finding, never invents one.
  */
+/** Targets that end the chain for every packet they take, without dropping it. */
+const ENDING_WITHOUT_DROP: ReadonlySet<string> = new Set(['ACCEPT', 'QUEUE', 'NFQUEUE']);
+
 export function endsInDrop(table: Table, chain: Chain, visiting: Set<string> = new Set()): boolean {
-  const last = chain.rules[chain.rules.length - 1];
-  if (!last || !last.target || !isUnconditional(last)) return false;
-  const name = last.target.name;
-  if (DROPPING_TARGETS.has(name)) return true;
-  if (isTargetName(name) || visiting.has(name)) return false;
-  const callee = findChain(table, name);
-  if (!callee || callee.builtin) return false;
-  if (callee.rules.some((r) => r.target?.name === 'RETURN')) return false;
+  // Walks the chain in order: the first unconditional DROP/REJECT (or unconditional
+  // jump to a chain that closes) closes it, unless packets can leave before it
+  // (a RETURN, or a goto into a chain that lets packets fall off its end).
+  if (visiting.has(chain.name)) return false;
   visiting.add(chain.name);
-  return endsInDrop(table, callee, visiting);
+  try {
+    for (const rule of chain.rules) {
+      const target = rule.target;
+      if (!target) continue;
+      const uncond = isUnconditional(rule);
+      const name = target.name;
+      if (name === 'RETURN') return false;
+      if (DROPPING_TARGETS.has(name)) {
+        if (uncond) return true;
+        continue;
+      }
+      if (isTargetName(name)) {
+        // An unconditional ACCEPT (or other verdict) ends the chain without a drop.
+        if (uncond && ENDING_WITHOUT_DROP.has(name)) return false;
+        continue;
+      }
+      const callee = findChain(table, name);
+      if (!callee || callee.builtin) continue;
+      const calleeCloses = endsInDrop(table, callee, new Set(visiting));
+      if (target.goto) {
+        // Packets that fall off a goto'd chain leave this chain too.
+        if (!calleeCloses) return false;
+        if (uncond) return true;
+        continue;
+      }
+      // A jump: what the callee does not decide comes back and goes on here.
+      if (uncond && calleeCloses) return true;
+    }
+    return false;
+  } finally {
+    visiting.delete(chain.name);
+  }
 }
 
 /** True when packets no rule decides are dropped: DROP policy, or a closing drop rule. */

@@ -73,6 +73,27 @@ runTable(check, [
     options,
     expect: [],
   },
+  {
+    // Found in the corpus review (is-home-user line 117): a dead DNAT to another
+    // address is shadowed (CS101), not redundant.
+    name: 'a DNAT to another address is not the same verdict',
+    input: `
+      *nat
+      :PREROUTING ACCEPT [0:0]
+      -A PREROUTING -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.1
+      -A PREROUTING -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2
+      -A PREROUTING -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.1`,
+    options,
+    expect: ['5:1'],
+  },
+  {
+    name: 'REJECT with another message is not the same verdict',
+    input: `${head}
+      -A INPUT -p tcp -j REJECT --reject-with tcp-reset
+      -A INPUT -p tcp -m tcp --dport 22 -j REJECT --reject-with icmp-port-unreachable`,
+    options,
+    expect: [],
+  },
 ]);
 
 test.run();

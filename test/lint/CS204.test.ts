@@ -79,14 +79,38 @@ runTable(check, [
     expect: ['2:8'],
   },
   {
-    name: 'the last rule must close, not an earlier one',
+    // An unconditional DROP closes the chain wherever it stands: the rules after it are
+    // dead (CS101's business) and no packet reaches the ACCEPT policy.
+    name: 'an unconditional DROP before dead rules closes the chain',
     input: `
       *filter
       :INPUT ACCEPT [0:0]
       :FORWARD DROP [0:0]
       -A INPUT -j DROP
       -A INPUT -p tcp -j ACCEPT`,
+    expect: [],
+  },
+  {
+    name: 'a RETURN before the closing DROP lets packets reach the policy',
+    input: `
+      *filter
+      :INPUT ACCEPT [0:0]
+      :FORWARD DROP [0:0]
+      -A INPUT -s 10.0.0.0/8 -j RETURN
+      -A INPUT -j DROP`,
     expect: ['2:8'],
+  },
+  {
+    name: 'a jump into a chain that closes early (memphis testbed)',
+    input: `
+      *filter
+      :INPUT ACCEPT [0:0]
+      :FORWARD DROP [0:0]
+      :SUB - [0:0]
+      -A INPUT -j SUB
+      -A SUB -j DROP
+      -A SUB -s 10.0.0.1/32 -j ACCEPT`,
+    expect: [],
   },
   {
     name: 'a jumped-to chain that can RETURN does not close',

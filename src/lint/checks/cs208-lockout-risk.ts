@@ -25,7 +25,7 @@ function run(ctx: LintContext): Finding[] {
       makeFinding(
         check,
         where.loc,
-        `${fc.rs.family} INPUT drops every new SSH connection (tcp/22 from any address on any interface), e.g. ${packetText(w.packet, 'INPUT')}: applying this ruleset over SSH locks you out; accept SSH from the administration network first`,
+        `${fc.rs.family} INPUT drops every new SSH connection (tcp/22 from any address on any interface but lo), e.g. ${packetText(w.packet, 'INPUT')}: applying this ruleset over SSH locks you out; accept SSH from the administration network first`,
         where.rule ? { subject: where.rule } : {},
       ),
     );
