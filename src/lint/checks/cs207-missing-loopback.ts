@@ -4,9 +4,9 @@
 // every lo packet should be accepted: `-A INPUT -i lo -j ACCEPT` first.
 // Reported where the example packet is dropped: the dropping rule, or the policy.
 import { catalogueEntry } from '../catalogue.js';
-import { makeFinding } from '../finding.js';
+import { findingWhereDecided } from './where-decided.js';
 import { dropsByDefault } from '../rules.js';
-import { chainPackets, decidedBy, endLoc, eachFilterChain, ifaceSet, packetText, stateSet, witness } from '../../analysis/chain-facts.js';
+import { chainPackets, eachFilterChain, ifaceSet, packetText, stateSet, witness } from '../../analysis/chain-facts.js';
 import type { Check, Finding, LintContext } from '../types.js';
 
 function run(ctx: LintContext): Finding[] {
@@ -18,15 +18,7 @@ function run(ctx: LintContext): Finding[] {
     const refused = sp.diff(loopback, sp.possibly(fc.verdicts().accept));
     const w = witness(sp, refused);
     if (!w) return;
-    const where = endLoc(fc, decidedBy(fc, w), (r) => ctx.ruleLoc(r), (c) => ctx.chainLoc(c));
-    findings.push(
-      makeFinding(
-        check,
-        where.loc,
-        `${fc.rs.family} INPUT drops loopback traffic, e.g. ${packetText(w.packet, 'INPUT')}; accept it first with '-A INPUT -i lo -j ACCEPT'`,
-        where.rule ? { subject: where.rule } : {},
-      ),
-    );
+    findings.push(findingWhereDecided(ctx, check, fc, w, `${fc.rs.family} INPUT drops loopback traffic, e.g. ${packetText(w.packet, 'INPUT')}; accept it first with '-A INPUT -i lo -j ACCEPT'`));
   });
   return findings;
 }

@@ -4,8 +4,8 @@
 // the session that applied it. Reported where an example SSH packet is
 // dropped: the dropping rule, or the policy.
 import { catalogueEntry } from '../catalogue.js';
-import { makeFinding } from '../finding.js';
-import { chainPackets, decidedBy, endLoc, eachFilterChain, ifaceSet, packetText, protoSet, stateSet, witness } from '../../analysis/chain-facts.js';
+import { findingWhereDecided } from './where-decided.js';
+import { chainPackets, eachFilterChain, ifaceSet, packetText, protoSet, stateSet, witness } from '../../analysis/chain-facts.js';
 import type { Check, Finding, LintContext } from '../types.js';
 
 const SSH_PORT = 22;
@@ -20,15 +20,7 @@ function run(ctx: LintContext): Finding[] {
     if (!sp.implies(ssh, sp.certainly(sp.or(v.drop, v.reject)))) return;
     const w = witness(sp, ssh);
     if (!w) return;
-    const where = endLoc(fc, decidedBy(fc, w), (r) => ctx.ruleLoc(r), (c) => ctx.chainLoc(c));
-    findings.push(
-      makeFinding(
-        check,
-        where.loc,
-        `${fc.rs.family} INPUT drops every new SSH connection (tcp/22 from any address on any interface but lo), e.g. ${packetText(w.packet, 'INPUT')}: applying this ruleset over SSH locks you out; accept SSH from the administration network first`,
-        where.rule ? { subject: where.rule } : {},
-      ),
-    );
+    findings.push(findingWhereDecided(ctx, check, fc, w, `${fc.rs.family} INPUT drops every new SSH connection (tcp/22 from any address on any interface but lo), e.g. ${packetText(w.packet, 'INPUT')}: applying this ruleset over SSH locks you out; accept SSH from the administration network first`));
   });
   return findings;
 }
