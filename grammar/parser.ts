@@ -11,8 +11,19 @@ import * as t from './tokens.js';
 import { policyErrorMessages } from './messages.js';
 
 export class PolicyParser extends CstParser {
-  constructor(errorMessageProvider?: IParserErrorMessageProvider) {
-    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 3, ...(errorMessageProvider ? { errorMessageProvider } : {}) });
+  /**
+   * `skipValidations` skips Chevrotain's checks of the grammar itself (ambiguities,
+   * left recursion, ...), which would otherwise run on every start of the CLI. The
+   * grammar is fixed at build time, so the shared instance skips them and a test
+   * (test/grammar/parse.test.ts) builds one with them.
+   */
+  constructor(errorMessageProvider?: IParserErrorMessageProvider, options: { skipValidations?: boolean } = {}) {
+    super(t.allTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      skipValidations: options.skipValidations ?? false,
+      ...(errorMessageProvider ? { errorMessageProvider } : {}),
+    });
     this.performSelfAnalysis();
   }
 
@@ -350,10 +361,11 @@ export class PolicyParser extends CstParser {
  * Building a parser runs Chevrotain's grammar analysis, a noticeable part of a
  * short run, so the CST visitor's base class comes from this instance too.
  * Each parse resets it through `input`, and parsing is synchronous, so sharing is safe.
+ * It skips the grammar self-checks (see the constructor).
  */
 let shared: PolicyParser | undefined;
 export function sharedPolicyParser(): PolicyParser {
-  shared ??= new PolicyParser(policyErrorMessages);
+  shared ??= new PolicyParser(policyErrorMessages, { skipValidations: true });
   return shared;
 }
 

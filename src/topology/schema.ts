@@ -2,9 +2,11 @@
 // of ajv's errors into diagnostics a person can act on: each names the JSON
 // path and points at the line and column of that path in the file.
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { isDeepStrictEqual } from 'node:util';
+import type { Ajv2020 as Ajv2020Class, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { didYouMean, error, type Diagnostic } from '../diagnostics.js';
 import { displayPointer, joinPointer, locatePointer, type JsonDocument } from './json-source.js';
 import { interfaceNameProblem, vlanIdProblem } from './names.js';
@@ -32,21 +34,55 @@ type SchemaObject = Record<string, unknown> & {
 
 let compiled: { schema: SchemaObject; validate: ValidateFunction } | undefined;
 
-/** The parsed schema and its compiled validator (compiled once, on first use). */
+/** The parsed schema and its validator (loaded or compiled once, on first use). */
 export function topologyValidator(): { schema: SchemaObject; validate: ValidateFunction } {
   if (!compiled) {
-    const schema = JSON.parse(readFileSync(topologySchemaPath, 'utf8')) as SchemaObject;
-    // verbose: errors carry the failing (sub)schema and data, which the messages below use.
-    // inlineRefs off keeps parentSchema the $defs object itself, so errors can be told apart by definition.
-    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true, inlineRefs: false });
-    compiled = { schema, validate: ajv.compile(schema) };
+    const schemaText = readFileSync(topologySchemaPath, 'utf8');
+    const schema = JSON.parse(schemaText) as SchemaObject;
+    compiled = { schema, validate: precompiledValidator(schemaText) ?? compileTopologySchema(schema).validate };
   }
   return compiled;
 }
 
-/** Which $defs entry an error's schema is, by identity. */
+const require = createRequire(import.meta.url);
+
+/**
+ * The ajv instance and validator for the schema. verbose: errors carry the failing
+ * (sub)schema and data, which the messages below use. inlineRefs off keeps
+ * parentSchema a $defs entry itself, so errors can be told apart by definition.
+ * The build's precompiled validator is generated from this same call.
+ */
+export function compileTopologySchema(schema: object, code: { source?: boolean } = {}): { ajv: Ajv2020Class; validate: ValidateFunction } {
+  // ajv is loaded only here: with the precompiled validator a compile never needs it.
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true, inlineRefs: false, code });
+  return { ajv, validate: ajv.compile(schema) };
+}
+
+/** Where `npm run build` writes the validator's standalone code (scripts/build-topology-validator.mjs). */
+export const PRECOMPILED_VALIDATOR_FILE = 'topology-validator.cjs';
+
+/**
+ * The validator precompiled at build time, when it was built from exactly this
+ * schema text. Compiling the schema (and, before that, ajv's meta-schema) took
+ * a fifth of a second on every run; the generated code is the same validation
+ * with the same error objects. Under tsx (src/) there is none, and a stale one
+ * (the schema edited since the build) is ignored: both compile at run time.
+ */
+function precompiledValidator(schemaText: string): ValidateFunction | undefined {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), PRECOMPILED_VALIDATOR_FILE);
+  if (!existsSync(file)) return undefined;
+  const validate = require(file) as ValidateFunction & { schemaText?: string };
+  return validate.schemaText === schemaText ? validate : undefined;
+}
+
+/**
+ * Which $defs entry an error's schema is. By structure, not identity: the
+ * precompiled validator's errors point at its own copies of the schema. Every
+ * definition has its own title, so no two schemas in the file are equal.
+ */
 function defName(schema: SchemaObject, e: ErrorObject): string | undefined {
-  for (const [name, def] of Object.entries(schema.$defs)) if (def === e.parentSchema) return name;
+  for (const [name, def] of Object.entries(schema.$defs)) if (def === e.parentSchema || isDeepStrictEqual(def, e.parentSchema)) return name;
   return undefined;
 }
 

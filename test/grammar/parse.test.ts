@@ -7,6 +7,8 @@ import path from 'node:path';
 import { ChainsmithError } from '../../src/diagnostics.js';
 import type { PolicyFile, ServiceItem } from '../../src/policy/ast.js';
 import { parsePolicy, parsePolicyOrThrow } from '../../src/policy/parse.js';
+import { PolicyParser } from '../../grammar/parser.js';
+import { policyErrorMessages } from '../../grammar/messages.js';
 import { repoRoot } from '../helpers/env.js';
 
 const example = readFileSync(path.join(repoRoot, 'test', 'grammar', 'fixtures', 'design-example.policy'), 'utf8');
@@ -31,6 +33,11 @@ function shape(x: unknown): unknown {
 function services(text: string): unknown {
   return shape(ok(`allow any -> self ${text}`).rules[0]!.services as ServiceItem[]);
 }
+
+test('the grammar passes Chevrotain\'s self-checks (the shared parser skips them)', () => {
+  // With validations on, performSelfAnalysis throws on an ambiguous or left-recursive grammar.
+  assert.not.throws(() => new PolicyParser(policyErrorMessages));
+});
 
 test('DESIGN.md example: header, definitions, defaults', () => {
   const ast = parsePolicyOrThrow(example, 'cluster.policy');

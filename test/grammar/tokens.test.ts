@@ -1,7 +1,8 @@
 // The lexer's disambiguation rules (grammar/tokens.ts): which text becomes which token.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { policyLexer } from '../../grammar/tokens.js';
+import { Lexer } from '../../grammar/chevrotain.js';
+import { allTokens, policyLexer, policyLexerConfig } from '../../grammar/tokens.js';
 
 function lex(text: string): string[] {
   const r = policyLexer.tokenize(text);
@@ -33,6 +34,12 @@ const cases: Array<[string, string[]]> = [
 for (const [text, expected] of cases) {
   test(`lexes ${text}`, () => assert.equal(lex(text), expected));
 }
+
+test('the token patterns pass Chevrotain\'s lexer validations (the shared lexer skips them)', () => {
+  const checked = new Lexer(allTokens, { ...policyLexerConfig, skipValidations: false });
+  assert.equal(checked.lexerDefinitionErrors, []);
+  assert.equal(checked.tokenize('allow web -> db tcp/5432').tokens.length, 7);
+});
 
 test('a string never spans lines: the rest of the line is an unterminated string', () => {
   const r = policyLexer.tokenize('"abc\n"x"');
