@@ -21,6 +21,7 @@
 // variables, so outcomes that depend on them say so (sp.certainly/possibly).
 import type { Chain, Table } from '../ruleset/model.js';
 import { FALSE, type BddNode, type PacketSpace } from '../space/index.js';
+import { BddNodeLimitExceeded } from '../space/bdd.js';
 import { matchOf } from './spaces.js';
 import { targetKind, type Verdict } from './targets.js';
 
@@ -90,13 +91,16 @@ function tableState(sp: PacketSpace, table: Table): TableState {
  * packets that would return to a caller are counted as `unknown`.
  */
 export function builtinVerdicts(sp: PacketSpace, table: Table, chainName: string, opts: VerdictOptions = {}): ChainVerdicts {
-  budget = opts.maxNewNodes === undefined ? undefined : { limit: sp.bdd.stats().nodes + opts.maxNewNodes, chain: chainName };
+  budget = opts.maxNewNodes === undefined ? undefined : { limit: sp.bdd.nodeCount + opts.maxNewNodes, chain: chainName };
   try {
-    return builtinVerdictsWithin(sp, table, chainName);
+    // The limit is enforced where nodes are made: a single composition with a
+    // large callee can build millions of nodes, and the budget exists to stop it early.
+    return budget ? sp.bdd.withNodeLimit(budget.limit, () => builtinVerdictsWithin(sp, table, chainName)) : builtinVerdictsWithin(sp, table, chainName);
   } catch (e) {
+    const over = e instanceof BddNodeLimitExceeded && budget ? new VerdictBudgetExceeded(budget.chain, budget.limit) : e;
     // A half-finished walk leaves user chains marked in progress: forget this table's memo.
-    if (e instanceof VerdictBudgetExceeded) states.get(sp)?.delete(table);
-    throw e;
+    if (over instanceof VerdictBudgetExceeded) states.get(sp)?.delete(table);
+    throw over;
   } finally {
     budget = undefined;
   }
@@ -170,11 +174,13 @@ function evaluateChain(sp: PacketSpace, table: Table, chain: Chain, continuation
   const out: Slots = new Array<BddNode>(SLOTS).fill(FALSE);
   const b = sp.bdd;
   for (let i = chain.rules.length - 1; i >= 0; i--) {
-    if (budget && (i & 31) === 0 && b.stats().nodes > budget.limit) throw new VerdictBudgetExceeded(budget.chain, budget.limit);
+    if (budget && b.nodeCount > budget.limit) throw new VerdictBudgetExceeded(budget.chain, budget.limit);
     const rule = chain.rules[i]!;
     const kind = targetKind(rule, table);
     if (kind.kind === 'continue') continue;
-    const m = matchOf(sp, rule).set;
+    // Encoded outside the limit: an encoding cut short would have allocated
+    // fresh opaque variables that the rule's memoized encoding would not use.
+    const m = b.withNodeLimit(Infinity, () => matchOf(sp, rule)).set;
     if (m === FALSE) continue;
     if (kind.kind === 'verdict') takeAll(sp, out, m, VERDICT_SLOT[kind.verdict], continuation);
     else if (kind.kind === 'return') takeAll(sp, out, m, continuation, continuation);

@@ -62,8 +62,73 @@ export function canonicalRule(r: Rule, family: Family): Rule {
   return out;
 }
 
+/**
+ * canonicalCidr per family, memoized: it is a pure function of the text, and
+ * large dumps repeat the same few thousand addresses across many rules.
+ */
+const cidrMemo: Record<Family, Map<string, string | undefined>> = { ipv4: new Map(), ipv6: new Map() };
+const CIDR_MEMO_LIMIT = 1 << 16;
+
+function canonicalCidrMemo(value: string, family: Family): string | undefined {
+  if (family === 'ipv4') {
+    const fast = canonicalIPv4Prefix(value);
+    if (fast !== null) return fast;
+  }
+  const memo = cidrMemo[family];
+  if (memo.has(value)) return memo.get(value);
+  const c = canonicalCidr(value, family);
+  if (memo.size >= CIDR_MEMO_LIMIT) memo.clear(); // bounded: a long-running caller never grows it without end
+  memo.set(value, c);
+  return c;
+}
+
+/**
+ * canonicalCidr for the common IPv4 spellings `A.B.C.D` and `A.B.C.D/N`
+ * (N of one or two digits), without the byte arrays and bigints of the general
+ * path; null for anything else. Parts follow parseIPv4 (1 to 3 decimal digits,
+ * at most 255), so the answer is the general path's.
+ */
+function canonicalIPv4Prefix(s: string): string | undefined | null {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return null;
+      part = part * 10 + (c - 48);
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      if (part > 255) return null;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else break;
+  }
+  if (dots !== 3 || digits === 0 || part > 255) return null;
+  value = value * 256 + part;
+  let len = 32;
+  if (i < s.length) {
+    if (s.charCodeAt(i) !== 47 /* / */) return null;
+    const rest = s.length - i - 1;
+    if (rest < 1 || rest > 2) return null;
+    len = 0;
+    for (let k = i + 1; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      if (c < 48 || c > 57) return null;
+      len = len * 10 + (c - 48);
+    }
+    if (len > 32) return null;
+  }
+  if (len === 0) return '';
+  const net = (value & ((0xffffffff << (32 - len)) >>> 0)) >>> 0;
+  return `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}/${len}`;
+}
+
 function canonicalAddrNeg(a: Neg, family: Family): Neg | undefined {
-  const c = canonicalCidr(a.value, family);
+  const c = canonicalCidrMemo(a.value, family);
   if (c === undefined) return { ...a }; // a host name: the kernel would resolve it; we keep it
   if (c === '' && !a.negated) return undefined; // 0.0.0.0/0 matches everything and is omitted
   return { ...a, value: c === '' ? (family === 'ipv4' ? '0.0.0.0/0' : '::/0') : c };
@@ -98,6 +163,8 @@ function canonicalOptions(spec: ModuleSpec | undefined, options: Option[], famil
   });
   known.sort((a, b) => a.order - b.order || a.seq - b.seq);
   let out = [...known.map((k) => k.opt), ...unknown];
+  // One option needs no reordering (the common `-m tcp --dport N`).
+  if (!spec.finalize && out.length < 2) return out;
   if (spec.finalize) out = spec.finalize(out, family);
   // finalize may add defaults; keep everything in the printed order
   const pos = (o: Option) => {

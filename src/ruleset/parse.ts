@@ -68,7 +68,8 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
 
   for (let idx = 0; idx < lines.length; idx++) {
     const lineNo = idx + 1;
-    const raw = lines[idx]!.replace(/\r$/, '');
+    const line = lines[idx]!;
+    const raw = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
     const trimmed = raw.trim();
     if (trimmed === '') continue;
     if (trimmed.startsWith('#')) {
@@ -217,7 +218,7 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
     let negNext: Token | undefined;
     let k = 0;
     let lastMatch: Match | undefined;
-    const isOptionTok = (t: Token | undefined) => !!t && !t.quoted && /^--?[A-Za-z0-9]/.test(t.text) && !/^-\d/.test(t.text);
+    const isOptionTok = (t: Token | undefined) => !!t && !t.quoted && isOptionWord(t.text);
     const isBang = (t: Token | undefined) => !!t && !t.quoted && t.text === '!';
 
     /** Arguments of an option: exactly `arity` words, or every word up to the next option. Handles old `--opt ! value`. */
@@ -313,6 +314,19 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
     if (negNext) throw new LineError(negNext, "'!' at the end of the rule negates nothing");
     return rule;
   }
+}
+
+/** `-x` or `--xy` (a letter or digit after the dashes), but not a negative number like `-1`. Same as /^--?[A-Za-z0-9]/ and not /^-\d/, without regexes (once per word). */
+function isOptionWord(w: string): boolean {
+  if (w.charCodeAt(0) !== 45 /* - */) return false;
+  const c1 = w.charCodeAt(1);
+  if (isDigit(c1)) return false;
+  const c = c1 === 45 ? w.charCodeAt(2) : c1;
+  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /** The match that owns `--name`: an unknown last module takes everything; else the latest known module that defines it. */

@@ -27,7 +27,13 @@ export function tokenizeLine(line: string): TokenizeResult {
     while (i < line.length && isSpace(line[i]!)) i++;
     if (i >= line.length) break;
     const start = i;
-    let text = '';
+    // Fast path: a word without quotes is a plain slice of the line (no per-character concatenation).
+    while (i < line.length && !isSpace(line[i]!) && line[i] !== '"') i++;
+    if (i >= line.length || isSpace(line[i]!)) {
+      tokens.push({ text: line.slice(start, i), column: start + 1, endColumn: i + 1, quoted: false });
+      continue;
+    }
+    let text = line.slice(start, i);
     let quoted = false;
     while (i < line.length && !isSpace(line[i]!)) {
       if (line[i] === '"') {

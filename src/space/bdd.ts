@@ -71,6 +71,29 @@ export class Bdd {
     this.node[5] = this.node[6] = 1;
   }
 
+  /**
+   * The table size at which creating a node throws BddNodeLimitExceeded (see
+   * withNodeLimit). Checked where a node is allocated, so one runaway operation
+   * stops at the limit instead of after it has finished.
+   */
+  private nodeLimit = Infinity;
+
+  /**
+   * Runs `fn` with node creation capped at `limit` nodes in the table
+   * (Infinity lifts an enclosing cap for a step that must not be cut short). Throwing
+   * mid-operation leaves the BDD consistent: every node made is a valid
+   * hash-consed node, and only completed sub-results are in the cache.
+   */
+  withNodeLimit<T>(limit: number, fn: () => T): T {
+    const saved = this.nodeLimit;
+    this.nodeLimit = limit;
+    try {
+      return fn();
+    } finally {
+      this.nodeLimit = saved;
+    }
+  }
+
   /** Allocates `n` new variables below all existing ones; returns the first. */
   newVars(n: number): number {
     const first = this.vars;
@@ -115,6 +138,7 @@ export class Bdd {
     for (let n = this.buckets[h]!; n !== -1; n = nd[n * 4 + 3]!) {
       if (nd[n * 4] === v && nd[n * 4 + 1] === lo && nd[n * 4 + 2] === hi) return n;
     }
+    if (this.count >= this.nodeLimit) throw new BddNodeLimitExceeded(this.nodeLimit);
     if (this.count * 4 === nd.length) {
       this.grow();
       return this.mk(v, lo, hi);
@@ -445,30 +469,50 @@ export class Bdd {
    * cube's: the encoder's hot path (one call per rule).
    */
   andLiterals(a: BddNode, vars: ArrayLike<number>, values: ArrayLike<number>): BddNode {
-    // Memoised in the operation cache under a per-call id (no Map: this runs once per rule).
-    const call = (this.callId = (this.callId + 1) | 0);
-    const nd = this.node;
-    const go = (n: BddNode, i: number): BddNode => {
-      if (n === FALSE) return FALSE;
-      if (i === vars.length) return n;
-      const slot = this.cacheSlot(OP_ANDLIT, n, i, call);
-      const m = this.lookup(slot, OP_ANDLIT, n, i, call);
-      if (m >= 0) return m;
-      const v = vars[i]!;
-      const lv = nd[n * 4]!;
-      let r: BddNode;
-      if (lv < v) r = this.mk(lv, go(nd[n * 4 + 1]!, i), go(nd[n * 4 + 2]!, i));
-      else {
-        // The literal's variable is tested here (lv === v) or skipped by n (lv > v).
-        const child = lv === v ? (values[i] ? nd[n * 4 + 2]! : nd[n * 4 + 1]!) : n;
-        const rest = go(child, i + 1);
-        r = values[i] ? this.mk(v, FALSE, rest) : this.mk(v, rest, FALSE);
-      }
-      this.store(slot, OP_ANDLIT, n, i, call, r);
-      return r;
-    };
     if (vars.length >= 65536) throw new Error('bdd.andLiterals: too many literals');
-    return go(a, 0);
+    // Memoised in the operation cache under a per-call id (no Map: this runs once per rule).
+    this.litCall = (this.callId = (this.callId + 1) | 0);
+    this.litVars = vars;
+    this.litValues = values;
+    return this.andLit(a, 0);
+  }
+
+  private litCall = 0;
+  private litVars: ArrayLike<number> = [];
+  private litValues: ArrayLike<number> = [];
+
+  private andLit(n: BddNode, i: number): BddNode {
+    if (n === FALSE) return FALSE;
+    const vars = this.litVars;
+    const values = this.litValues;
+    const last = vars.length - 1;
+    if (i > last) return n;
+    const nd = this.node;
+    const lv = nd[n * 4]!;
+    // n tests no variable of the remaining literals (terminals included): the
+    // result is those literals above n, built bottom-up with no cache traffic.
+    if (lv > vars[last]!) {
+      let r = n;
+      for (let k = last; k >= i; k--) r = values[k] ? this.mk(vars[k]!, FALSE, r) : this.mk(vars[k]!, r, FALSE);
+      return r;
+    }
+    const call = this.litCall;
+    const slot = this.cacheSlot(OP_ANDLIT, n, i, call);
+    const m = this.lookup(slot, OP_ANDLIT, n, i, call);
+    if (m >= 0) return m;
+    const v = vars[i]!;
+    let r: BddNode;
+    if (lv < v) {
+      const lo = this.andLit(nd[n * 4 + 1]!, i);
+      r = this.mk(lv, lo, this.andLit(this.node[n * 4 + 2]!, i));
+    } else {
+      // The literal's variable is tested here (lv === v) or skipped by n (lv > v).
+      const child = lv === v ? (values[i] ? nd[n * 4 + 2]! : nd[n * 4 + 1]!) : n;
+      const rest = this.andLit(child, i + 1);
+      r = values[i] ? this.mk(v, FALSE, rest) : this.mk(v, rest, FALSE);
+    }
+    this.store(slot, OP_ANDLIT, n, i, call, r);
+    return r;
   }
 
   /** Evaluates a set on a full assignment (values indexed by variable). */
@@ -476,6 +520,14 @@ export class Bdd {
     let n = a;
     while (n > 1) n = values[this.node[(n) * 4]!] ? this.node[(n) * 4 + 2]! : this.node[(n) * 4 + 1]!;
     return n === TRUE;
+  }
+}
+
+/** Thrown by node creation inside withNodeLimit once the table holds `limit` nodes. */
+export class BddNodeLimitExceeded extends Error {
+  constructor(readonly limit: number) {
+    super(`bdd: more than ${limit} nodes`);
+    this.name = 'BddNodeLimitExceeded';
   }
 }
 

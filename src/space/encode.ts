@@ -103,13 +103,24 @@ class RuleEncoder {
   /** Field-local constraints; conjoined with the domain at the end (see encode()). */
   private readonly parts: BddNode[] = [];
   /** Single-variable constraints [variable, value], kept out of the node table. */
-  private readonly literals: [number, number][] = [];
+  private readonly fieldLits: Int8Array;
+  /** Two single-variable constraints disagree: the rule matches nothing. */
+  private contradiction = false;
   readonly approximated: string[] = [];
 
   constructor(
     private readonly sp: PacketSpace,
     private readonly rule: Rule,
-  ) {}
+  ) {
+    // Values of packet-field variables the rule pins (-1: free), written as the matches are read.
+    this.fieldLits = new Int8Array(sp.firstOpaque).fill(-1);
+  }
+
+  private literal(v: number, val: number): void {
+    const lits = this.fieldLits;
+    if (lits[v] === 1 - val) this.contradiction = true;
+    lits[v] = val;
+  }
 
   private get b() {
     return this.sp.bdd;
@@ -121,8 +132,18 @@ class RuleEncoder {
 
   /** Conjoins (field & mask) = value as plain literals. */
   private conjField(field: FieldName, value: bigint, mask?: bigint): void {
-    const m = mask ?? (1n << BigInt(this.sp.fields[field].width)) - 1n;
-    for (const l of this.sp.fieldLiterals(field, value, m)) this.literals.push(l);
+    const { width } = this.sp.fields[field];
+    // Narrow fields (everything but addresses) skip the bigint arithmetic of fieldLiterals.
+    if (width <= 32) {
+      const first = this.sp.fields[field].first;
+      // Same literals as fieldLiterals: most significant bit first, masked-out bits skipped.
+      const m = mask === undefined ? 0xffffffff : Number(BigInt.asUintN(32, mask));
+      const val = Number(BigInt.asUintN(32, value));
+      for (let i = width - 1; i >= 0; i--) if ((m >>> i) & 1) this.literal(first + width - 1 - i, (val >>> i) & 1);
+      return;
+    }
+    const m = mask ?? (1n << BigInt(width)) - 1n;
+    for (const [v, val] of this.sp.fieldLiterals(field, value, m)) this.literal(v, val);
   }
 
   /** A field-local set, negated within its field when `negated`. */
@@ -161,11 +182,10 @@ class RuleEncoder {
     // would copy it for every part: 100k rules would build tens of millions of nodes.
     // Most parts are cubes (a CIDR, one port, one protocol): their literals are
     // merged and applied to the domain in one pass that builds only the result.
-    const lits = new Map<number, number>();
-    for (const [v, val] of this.literals) {
-      if (lits.get(v) === 1 - val) return { set: FALSE, approximated: this.approximated };
-      lits.set(v, val);
-    }
+    // Literals of opaque variables (single-variable parts), by variable.
+    const opaqueLits = new Map<number, number>();
+    // Stop at the first contradiction, before conjoining any later part (no nodes for a rule that matches nothing).
+    if (this.contradiction) return { set: FALSE, approximated: this.approximated };
     let rest: BddNode = TRUE;
     for (const x of this.parts) {
       const cube = this.b.cubeLiterals(x);
@@ -174,12 +194,26 @@ class RuleEncoder {
         continue;
       }
       for (const [v, val] of cube) {
-        if (lits.get(v) === 1 - val) return { set: FALSE, approximated: this.approximated };
-        lits.set(v, val);
+        if (v < this.fieldLits.length) this.literal(v, val);
+        else if (opaqueLits.get(v) === 1 - val) this.contradiction = true;
+        else opaqueLits.set(v, val);
       }
+      if (this.contradiction) return { set: FALSE, approximated: this.approximated };
     }
-    const vars = [...lits.keys()].sort((a, b) => a - b);
-    const set = this.b.andLiterals(this.sp.all(), vars, vars.map((v) => lits.get(v)!));
+    // The literals in variable order: packet fields first, opaque variables after them.
+    const vars: number[] = [];
+    const values: number[] = [];
+    const lits = this.fieldLits;
+    for (let v = 0; v < lits.length; v++) {
+      if (lits[v]! < 0) continue;
+      vars.push(v);
+      values.push(lits[v]!);
+    }
+    for (const v of [...opaqueLits.keys()].sort((a, b) => a - b)) {
+      vars.push(v);
+      values.push(opaqueLits.get(v)!);
+    }
+    const set = this.b.andLiterals(this.sp.all(), vars, values);
     return { set: rest === TRUE ? set : this.b.and(set, rest), approximated: this.approximated };
   }
 
