@@ -10,6 +10,7 @@ import { compilePolicy } from '../../src/compile/compile.js';
 import { ChainsmithError } from '../../src/diagnostics.js';
 import { parseTopology } from '../../src/topology/load.js';
 import { repoRoot } from '../helpers/env.js';
+import { mutatedTexts } from '../helpers/mutate.js';
 import { kernelSkipReason, loadAndSave } from '../kernel/netns.js';
 
 const topoPath = path.join(repoRoot, 'examples', 'cluster.topology.json');
@@ -95,20 +96,7 @@ const shipped = [
 ].map((f) => readFileSync(f, 'utf8').replace(/^topology .*$/m, ''));
 
 test('mutated shipped policies (tokens deleted, duplicated, swapped) never crash the compiler', () => {
-  const mutated = fc
-    .tuple(fc.constantFrom(...shipped), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom('delete', 'dup', 'swap')), { minLength: 1, maxLength: 4 }))
-    .map(([text, edits]) => {
-      const toks = text.match(/"[^"\n]*"|\s+|[^\s"]+/g) ?? [];
-      for (const [i, j, op] of edits) {
-        if (toks.length === 0) break;
-        const a = i % toks.length;
-        const b = j % toks.length;
-        if (op === 'delete') toks.splice(a, 1);
-        else if (op === 'dup') toks.splice(a, 0, toks[b]!);
-        else [toks[a], toks[b]] = [toks[b]!, toks[a]!];
-      }
-      return toks.join('');
-    });
+  const mutated = mutatedTexts(shipped, ['delete', 'dup', 'swap'], 4);
   fc.assert(fc.property(mutated, (text) => void tryCompile(text)), { numRuns: 400 });
 });
 

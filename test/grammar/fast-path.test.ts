@@ -8,6 +8,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { parsePolicy, parsePolicyWholeFile } from '../../src/policy/parse.js';
 import { repoRoot } from '../helpers/env.js';
+import { mutatedTexts } from '../helpers/mutate.js';
 
 const dirs = ['policies', 'test/compile/golden', 'test/grammar/golden/errors'];
 const texts = dirs.flatMap((d) =>
@@ -34,21 +35,7 @@ test('a large policy (more than one 64 KB block) parses the same both ways', () 
 });
 
 test('mutated policies parse the same both ways (fast-check)', () => {
-  const mutated = fc
-    .tuple(fc.constantFrom(...texts), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom('delete', 'dup', 'swap', 'crlf')), { minLength: 1, maxLength: 3 }))
-    .map(([text, edits]) => {
-      const toks = text.match(/"[^"\n]*"|\s+|[^\s"]+/g) ?? [];
-      for (const [i, j, op] of edits) {
-        if (toks.length === 0) break;
-        const a = i % toks.length;
-        const b = j % toks.length;
-        if (op === 'delete') toks.splice(a, 1);
-        else if (op === 'dup') toks.splice(a, 0, toks[b]!);
-        else if (op === 'swap') [toks[a], toks[b]] = [toks[b]!, toks[a]!];
-        else toks.splice(a, 0, '\r\n');
-      }
-      return toks.join('');
-    });
+  const mutated = mutatedTexts(texts, ['delete', 'dup', 'swap', 'crlf'], 3);
   fc.assert(fc.property(mutated, same), { numRuns: 500 });
 });
 
