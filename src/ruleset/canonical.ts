@@ -1,6 +1,7 @@
 // Normalises a ruleset to exactly what iptables-save (nft backend, iptables
 // 1.8.9) prints after iptables-restore loads it. Each rule below was checked
 // against the kernel in a scratch network namespace and against the corpus.
+import { scanIPv4 } from '../net/cidr.js';
 import { BUILTIN_CHAINS, type Chain, type Family, type Match, type Neg, type Option, type Rule, type Ruleset, type Table, type Target } from './model.js';
 import { canonicalCidr } from './addr.js';
 import { MATCHES, TARGETS, findOption, type ModuleSpec } from './modules.js';
@@ -89,26 +90,10 @@ function canonicalCidrMemo(value: string, family: Family): string | undefined {
  * at most 255), so the answer is the general path's.
  */
 function canonicalIPv4Prefix(s: string): string | undefined | null {
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  let i = 0;
-  for (; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (++digits > 3) return null;
-      part = part * 10 + (c - 48);
-    } else if (c === 46 && digits > 0 && dots < 3) {
-      if (part > 255) return null;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else break;
-  }
-  if (dots !== 3 || digits === 0 || part > 255) return null;
-  value = value * 256 + part;
+  const slash = s.indexOf('/');
+  const i = slash < 0 ? s.length : slash;
+  const value = scanIPv4(s, i);
+  if (value < 0) return null;
   let len = 32;
   if (i < s.length) {
     if (s.charCodeAt(i) !== 47 /* / */) return null;
