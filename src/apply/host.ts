@@ -69,7 +69,11 @@ function runTool(file: string, args: string[], input: string | undefined): strin
   return r.stdout;
 }
 
-function findExecutable(name: string): string | undefined {
+/**
+ * The absolute path of a system tool: PATH first, then the sbin directories that
+ * are not on every PATH (iptables and ip live there). Exported for the tests.
+ */
+export function findExecutable(name: string): string | undefined {
   for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/sbin', '/usr/bin', '/bin']) {
     if (!dir) continue;
     const candidate = path.join(dir, name);

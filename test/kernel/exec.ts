@@ -1,8 +1,7 @@
 // Running external commands (ip, iptables-*, node, ping) for the kernel tests.
 // Every command has a timeout: a wedged child must fail a test, never hang CI.
+import { findExecutable as findSystemTool } from '../../src/apply/host.js';
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
 
 export interface ExecResult {
   code: number | null;
@@ -94,16 +93,5 @@ export function execSync(argv: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS
  * are not on every PATH, because iptables and ip live there.
  */
 export function findExecutable(name: string): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here; keep looking
-    }
-  }
-  return null;
+  return findSystemTool(name) ?? null;
 }
