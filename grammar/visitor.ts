@@ -512,7 +512,7 @@ export class PolicyAstBuilder extends BaseVisitor {
     if (!pin) return this.nameRef(name);
     const target = this.visit(pin) as NameRef | AddressLit | undefined;
     if (!target) return undefined;
-    const end = lastToken(pin) ?? name;
+    const end = pinTargetEnd(pin) ?? name;
     return { kind: 'pinned', zone: this.intern(name.image), zonePos: this.pos(name), target, pos: this.span(name, end) };
   }
 
@@ -571,6 +571,18 @@ function edgeToken(node: CstNode, last: boolean): IToken | undefined {
     }
   }
   return best;
+}
+
+/**
+ * The last token of a `pinTarget`, whose alternatives consist of tokens only:
+ * `]` when bracketed, else its single token. Runs for every pinned endpoint,
+ * where the generic lastToken's walk over the node's keys showed in profiles.
+ */
+function pinTargetEnd(pin: CstNode): IToken | undefined {
+  const c = pin.children as Record<string, IToken[] | undefined>;
+  const list = c['RBracket'] ?? c['Identifier'] ?? c['IPv4Literal'];
+  const tok = list?.[list.length - 1];
+  return isRealToken(tok) ? tok : lastToken(pin);
 }
 
 function firstToken(node: CstNode): IToken | undefined {

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Diagnostic, Location } from '../diagnostics.js';
 import { error } from '../diagnostics.js';
-import type { Chain, Family, Match, Option, Rule, Ruleset, Target } from '../ruleset/model.js';
+import type { Chain, Family, Match, Neg, Option, Rule, Ruleset, Target } from '../ruleset/model.js';
 import { formatCidr, type Cidr } from '../net/cidr.js';
 import type { ResolvedDefaults, ResolvedPolicy, ResolvedRule, ServiceSpec, Term } from '../policy/resolve.js';
 import { ICMPV6_ESSENTIALS } from './icmpv6.js';
@@ -27,14 +27,45 @@ const opt = (name: string, ...args: string[]): Option => ({ name, negated: false
 const match = (module: string, ...options: Option[]): Match => ({ module, options });
 const target = (name: string, ...options: Option[]): Target => ({ name, goto: false, options });
 
-/** A rule under construction: the matches shared by its verdict and its LOG twin. */
+/**
+ * A rule under construction: the matches shared by its verdict and its LOG twin.
+ * The Neg values are shared between all rules that match the same address,
+ * interface or protocol (nothing mutates a generated rule's parts), so a large
+ * policy keeps one object per distinct value instead of one per rule.
+ */
 interface Core {
-  src?: string;
-  dst?: string;
-  inIface?: string;
-  outIface?: string;
-  proto?: string;
+  src?: Neg;
+  dst?: Neg;
+  inIface?: Neg;
+  outIface?: Neg;
+  proto?: Neg;
   matches: Match[];
+}
+
+/** A rule's place before numberLines() gives it its output line; never read. */
+const UNNUMBERED: Location = Object.freeze({ file: '', line: 0, column: 1 });
+
+/**
+ * One Neg per interface or protocol name, and one per CIDR object (the resolver
+ * shares a zone's or host's CIDRs between all rules that name it), for one
+ * generate() call. CIDRs are looked up by identity: hashing the text of every
+ * address of a large policy costs more than it saves.
+ */
+class NegCache {
+  private readonly byText = new Map<string, Neg>();
+  private readonly byCidr = new Map<Cidr, Neg>();
+
+  text(value: string): Neg {
+    let n = this.byText.get(value);
+    if (n === undefined) this.byText.set(value, (n = { value, negated: false }));
+    return n;
+  }
+
+  cidr(c: Cidr): Neg {
+    let n = this.byCidr.get(c);
+    if (n === undefined) this.byCidr.set(c, (n = { value: formatCidr(c), negated: false }));
+    return n;
+  }
 }
 
 export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { rulesets: Ruleset[]; diagnostics: Diagnostic[] } {
@@ -44,8 +75,10 @@ export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { 
   const d = policy.defaults;
   const rulesets: Ruleset[] = [];
   const perRuleCount = new Map<ResolvedRule, number>();
+  const negs = new NegCache();
 
   for (const family of policy.families) {
+    const verdicts = verdictTargets(family);
     const chains = new Map<ChainKey, Rule[]>(CHAINS.map((c) => [c, []]));
     // Every iptables rule of one policy rule (its LOG twin included) carries the same
     // comment, whose text depends on `what` only for defaults without a position:
@@ -68,16 +101,21 @@ export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { 
       return lastSuppressions.codes && [...lastSuppressions.codes];
     };
     const implicitOrigin: Location = { file: policy.file, line: 1, column: 1 };
+    // Consecutive rules of one policy line (one per address and service) usually
+    // have the same matches: they share one array, as they share its Match objects.
+    let lastMatches: { core: Match[]; comment: Match | undefined; all: Match[] } | undefined;
     const push = (chain: ChainKey, core: Core, tgt: Target, pos: Location | undefined, what: string, user?: string): void => {
       // Plain assignments in a fixed order rather than object spreads: this runs for every generated rule.
-      const rule = { loc: { file: '', line: 0, column: 1 } } as Rule;
-      if (core.src) rule.src = { value: core.src, negated: false };
-      if (core.dst) rule.dst = { value: core.dst, negated: false };
-      if (core.inIface) rule.inIface = { value: core.inIface, negated: false };
-      if (core.outIface) rule.outIface = { value: core.outIface, negated: false };
-      if (core.proto) rule.proto = { value: core.proto, negated: false };
+      const rule = { loc: UNNUMBERED } as Rule;
+      if (core.src) rule.src = core.src;
+      if (core.dst) rule.dst = core.dst;
+      if (core.inIface) rule.inIface = core.inIface;
+      if (core.outIface) rule.outIface = core.outIface;
+      if (core.proto) rule.proto = core.proto;
       const comment = srcComment(pos, what, user);
-      rule.matches = comment ? [...core.matches, comment] : [...core.matches];
+      if (lastMatches === undefined || lastMatches.core !== core.matches || lastMatches.comment !== comment)
+        lastMatches = { core: core.matches, comment, all: comment ? [...core.matches, comment] : [...core.matches] };
+      rule.matches = lastMatches.all;
       rule.target = tgt;
       if (pos) {
         rule.origin = pos;
@@ -97,8 +135,8 @@ export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { 
     for (const chain of CHAINS) {
       const drops = d.policy[chain.toLowerCase() as 'input'] === 'drop';
       if (!drops) continue;
-      if (d.loopback && chain === 'INPUT') push(chain, { inIface: 'lo', matches: [] }, target('ACCEPT'), d.pos.loopback, 'loopback');
-      if (d.loopback && chain === 'OUTPUT') push(chain, { outIface: 'lo', matches: [] }, target('ACCEPT'), d.pos.loopback, 'loopback');
+      if (d.loopback && chain === 'INPUT') push(chain, { inIface: negs.text('lo'), matches: [] }, verdicts.accept, d.pos.loopback, 'loopback');
+      if (d.loopback && chain === 'OUTPUT') push(chain, { outIface: negs.text('lo'), matches: [] }, verdicts.accept, d.pos.loopback, 'loopback');
       if (d.established) push(chain, { matches: [match('conntrack', opt('ctstate', 'RELATED,ESTABLISHED'))] }, target('ACCEPT'), d.pos.established, 'established');
       // RFC 4890: neighbour discovery, PMTU discovery and error messages must pass,
       // or a default-DROP IPv6 host loses its neighbours. They go before the INVALID
@@ -107,7 +145,7 @@ export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { 
         for (const e of ICMPV6_ESSENTIALS[chain]) {
           const m: Match[] = [match('icmp6', opt('icmpv6-type', e.type))];
           if (e.hopLimit255) m.push(match('hl', opt('hl-eq', '255')));
-          push(chain, { ...(e.src ? { src: e.src } : {}), proto: 'ipv6-icmp', matches: m }, target('ACCEPT'), undefined, `icmpv6 ${e.name}`);
+          push(chain, { ...(e.src ? { src: negs.text(e.src) } : {}), proto: negs.text('ipv6-icmp'), matches: m }, verdicts.accept, undefined, `icmpv6 ${e.name}`);
         }
       if (d.invalid) push(chain, { matches: [match('conntrack', opt('ctstate', 'INVALID'))] }, target('DROP'), d.pos.invalid, 'invalid');
     }
@@ -119,11 +157,13 @@ export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { 
       for (const s of r.sources)
         for (const t of r.destinations) {
           const chain: ChainKey = t.kind === 'self' ? 'INPUT' : s.kind === 'self' ? 'OUTPUT' : 'FORWARD';
-          for (const core of expandPair(s, t, chain, svcMatches, family)) {
+          for (const core of expandPair(s, t, chain, svcMatches, family, negs)) {
             n++;
             const user = r.comment?.text;
             if (r.log) push(chain, { ...core, matches: [...core.matches, ...limitMatch()] }, logTarget(r.log.prefix ?? `${r.action} ${base}:${r.pos.line}: `.slice(0, LIMITS.logPrefix)), r.pos, 'log', user);
-            for (const tgt of verdictTargets(r, core, family)) push(chain, tgt.core, tgt.target, r.pos, r.action, user);
+            if (r.action === 'allow') push(chain, core, verdicts.accept, r.pos, r.action, user);
+            else if (r.action === 'deny') push(chain, core, verdicts.drop, r.pos, r.action, user);
+            else for (const tgt of rejectTargets(core, verdicts, negs)) push(chain, tgt.core, tgt.target, r.pos, r.action, user);
           }
         }
       perRuleCount.set(r, (perRuleCount.get(r) ?? 0) + n);
@@ -193,7 +233,7 @@ function servicesOf(r: ResolvedRule, family: Family): ServiceMatch[] {
 }
 
 /** All (interface, address, service) combinations of one source/destination pair, in a stable order. */
-function expandPair(s: Term, t: Term, chain: ChainKey, svcMatches: ServiceMatch[], family: Family): Core[] {
+function expandPair(s: Term, t: Term, chain: ChainKey, svcMatches: ServiceMatch[], family: Family, negs: NegCache): Core[] {
   const srcCidrs = cidrsFor(s, family);
   const dstCidrs = cidrsFor(t, family);
   if (srcCidrs === null || dstCidrs === null) return [];
@@ -206,11 +246,11 @@ function expandPair(s: Term, t: Term, chain: ChainKey, svcMatches: ServiceMatch[
         for (const o of outIfaces)
           for (const sv of svcMatches) {
             const core: Core = { matches: sv.matches };
-            if (src) core.src = formatCidr(src);
-            if (dst) core.dst = formatCidr(dst);
-            if (i) core.inIface = i;
-            if (o) core.outIface = o;
-            if (sv.proto) core.proto = sv.proto;
+            if (src) core.src = negs.cidr(src);
+            if (dst) core.dst = negs.cidr(dst);
+            if (i) core.inIface = negs.text(i);
+            if (o) core.outIface = negs.text(o);
+            if (sv.proto) core.proto = negs.text(sv.proto);
             out.push(core);
           }
   return out;
@@ -298,18 +338,36 @@ function portText(p: { low: number; high: number }): string {
   return p.low === p.high ? String(p.low) : `${p.low}:${p.high}`;
 }
 
-/** allow -> ACCEPT, deny -> DROP, reject -> REJECT with tcp-reset for TCP and port-unreachable otherwise. */
-function verdictTargets(r: ResolvedRule, core: Core, family: Family): Array<{ core: Core; target: Target }> {
-  if (r.action === 'allow') return [{ core, target: target('ACCEPT') }];
-  if (r.action === 'deny') return [{ core, target: target('DROP') }];
-  const unreachable = target('REJECT', opt('reject-with', family === 'ipv4' ? 'icmp-port-unreachable' : 'icmp6-port-unreachable'));
-  const reset = target('REJECT', opt('reject-with', 'tcp-reset'));
-  if (core.proto === 'tcp') return [{ core, target: reset }];
-  if (core.proto) return [{ core, target: unreachable }];
+interface VerdictTargets {
+  accept: Target;
+  drop: Target;
+  /** REJECT for TCP. */
+  reset: Target;
+  /** REJECT for everything else. */
+  unreachable: Target;
+}
+
+/**
+ * allow -> ACCEPT, deny -> DROP, reject -> REJECT with tcp-reset for TCP and
+ * port-unreachable otherwise. One object each, shared by every rule of the family.
+ */
+function verdictTargets(family: Family): VerdictTargets {
+  return {
+    accept: target('ACCEPT'),
+    drop: target('DROP'),
+    reset: target('REJECT', opt('reject-with', 'tcp-reset')),
+    unreachable: target('REJECT', opt('reject-with', family === 'ipv4' ? 'icmp-port-unreachable' : 'icmp6-port-unreachable')),
+  };
+}
+
+/** The REJECT rules of one reject core. */
+function rejectTargets(core: Core, v: VerdictTargets, negs: NegCache): Array<{ core: Core; target: Target }> {
+  if (core.proto?.value === 'tcp') return [{ core, target: v.reset }];
+  if (core.proto) return [{ core, target: v.unreachable }];
   // All protocols: TCP gets a reset first, everything else an ICMP error.
   return [
-    { core: { ...core, proto: 'tcp' }, target: reset },
-    { core, target: unreachable },
+    { core: { ...core, proto: negs.text('tcp') }, target: v.reset },
+    { core, target: v.unreachable },
   ];
 }
 

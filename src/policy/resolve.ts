@@ -96,6 +96,15 @@ export function resolvePolicy(ast: PolicyFile, topology: Topology | undefined): 
     names.set(d.name, { kind: d.kind, pos: d.pos, def: d });
   }
 
+  // Every term of a zone gets the same interface list: generate only reads it, and
+  // a large policy names the same few zones in every rule.
+  const zoneIfaces = new Map<string, string[]>();
+  const ifacesOf = (zone: { name: string; interfaces: readonly string[] }): string[] => {
+    let list = zoneIfaces.get(zone.name);
+    if (list === undefined) zoneIfaces.set(zone.name, (list = [...zone.interfaces]));
+    return list;
+  };
+
   const mentionsV6 = { value: false };
   const literal = (a: AddressLit): Cidr | null => {
     const c = parseCidr(a.text, { keepHostBits: true });
@@ -134,7 +143,7 @@ export function resolvePolicy(ast: PolicyFile, topology: Topology | undefined): 
     }
     if (entry.kind === 'zone') {
       const z = topology!.zones.get(name)!;
-      return [{ kind: 'net', ifaces: [...z.interfaces] }];
+      return [{ kind: 'net', ifaces: ifacesOf(z) }];
     }
     const def = entry.def!;
     if (def.kind === 'host' || def.kind === 'network') {
@@ -183,15 +192,15 @@ export function resolvePolicy(ast: PolicyFile, topology: Topology | undefined): 
         }
         const inner = e.target.kind === 'address' ? endpoint(e.target) : expandName(e.target.name, e.target.pos, []);
         if (!inner) return null;
-        const out: Term[] = [];
         for (const t of inner) {
           if (t.kind !== 'net' || t.ifaces) {
             diags.push(error(e.target.pos, `'${e.target.kind === 'name' ? e.target.name : e.target.text}' cannot be pinned to a zone: only addresses can`));
             return null;
           }
-          out.push({ kind: 'net', ifaces: [...zone.interfaces], ...(t.cidrs ? { cidrs: t.cidrs } : {}) });
         }
-        return out;
+        // map, not push: an array grown by push keeps room for 16 more elements,
+        // and a large policy keeps two such lists per rule alive until printing.
+        return inner.map((t): Term => (t.kind === 'net' && t.cidrs ? { kind: 'net', ifaces: ifacesOf(zone), cidrs: t.cidrs } : { kind: 'net', ifaces: ifacesOf(zone) }));
       }
     }
   };
@@ -227,21 +236,17 @@ export function resolvePolicy(ast: PolicyFile, topology: Topology | undefined): 
   for (const r of ast.rules) {
     const sources = flat(r.sources.map(endpoint));
     const destinations = flat(r.destinations.map(endpoint));
-    const svc = serviceItems(r.services, []);
+    // slice() sizes the list exactly (see the pinned endpoint above).
+    const svc = serviceItems(r.services, []).slice();
     if (!sources || !destinations) continue;
     checkSelf(r, sources, destinations, diags);
     if (r.log?.prefix !== undefined && r.log.prefixPos) checkText(r.log.prefix, r.log.prefixPos, 'log prefix', 29, diags);
     if (r.comment) checkText(r.comment.text, r.comment.pos, 'comment', 255, diags);
     if (svc.some((s) => s.family === 'ipv6')) mentionsV6.value = true;
-    rules.push({
-      action: r.action,
-      pos: r.pos,
-      sources,
-      destinations,
-      services: svc,
-      ...(r.log ? { log: r.log } : {}),
-      ...(r.comment ? { comment: r.comment } : {}),
-    });
+    const rule: ResolvedRule = { action: r.action, pos: r.pos, sources, destinations, services: svc };
+    if (r.log) rule.log = r.log;
+    if (r.comment) rule.comment = r.comment;
+    rules.push(rule);
   }
 
   const defaults = resolveDefaults(ast, diags);

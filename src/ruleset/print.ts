@@ -77,6 +77,28 @@ function core(flag: string, n: Neg): string {
 
 /** The `-A CHAIN ...` line of a rule, without counters. */
 export function formatRule(chain: string, rule: Rule): string {
+  return formatRuleWith(chain, rule, undefined);
+}
+
+/**
+ * What printRuleset remembers while printing one ruleset. The compiler shares
+ * one matches array between the rules of a policy line and one Target object
+ * between all rules with the same verdict, so their text is formatted once.
+ * Keyed by identity: the model's parts are never mutated after they are built.
+ */
+interface FormatCache {
+  lastMatches?: Match[];
+  lastMatchesText?: string;
+  targets: Map<Target, string>;
+}
+
+function matchesText(matches: Match[]): string {
+  let text = '';
+  for (const m of matches) text += ' ' + formatMatch(m);
+  return text;
+}
+
+function formatRuleWith(chain: string, rule: Rule, cache: FormatCache | undefined): string {
   let line = `-A ${chain}`;
   if (rule.src) line += core('-s', rule.src);
   if (rule.dst) line += core('-d', rule.dst);
@@ -84,8 +106,22 @@ export function formatRule(chain: string, rule: Rule): string {
   if (rule.outIface) line += core('-o', rule.outIface);
   if (rule.proto) line += core('-p', rule.proto);
   if (rule.fragment) line += ` ${negPrefix(rule.fragment)}-f`;
-  for (const m of rule.matches) line += ' ' + formatMatch(m);
-  if (rule.target) line += ' ' + formatTarget(rule.target);
+  if (cache === undefined) line += matchesText(rule.matches);
+  else {
+    if (cache.lastMatches !== rule.matches) {
+      cache.lastMatches = rule.matches;
+      cache.lastMatchesText = matchesText(rule.matches);
+    }
+    line += cache.lastMatchesText;
+  }
+  if (rule.target) {
+    let t = cache?.targets.get(rule.target);
+    if (t === undefined) {
+      t = formatTarget(rule.target);
+      cache?.targets.set(rule.target, t);
+    }
+    line += ' ' + t;
+  }
   return line;
 }
 
@@ -94,21 +130,38 @@ function chainLine(c: Chain, counters: boolean): string {
   return `:${c.name} ${c.builtin ? c.policy ?? 'ACCEPT' : '-'} ${cnt}`;
 }
 
+/** Lines joined into one flat string at a time (see printRuleset). */
+const LINES_PER_CHUNK = 512;
+
 /** The whole ruleset in iptables-save form (no `#` lines); each table ends with `COMMIT`. */
 export function printRuleset(rs: Ruleset, opts?: { counters?: boolean }): string {
   const counters = opts?.counters ?? false;
-  let out = '';
+  const cache: FormatCache = { targets: new Map() };
+  // Appending every piece to one string would keep each concatenation alive as
+  // a node of one huge rope until the output is written: millions of small
+  // objects the garbage collector copies again and again. Joining a few hundred
+  // lines at a time leaves one flat string per chunk; the pieces die young.
+  const chunks: string[] = [];
+  let lines: string[] = [];
+  const add = (line: string): void => {
+    lines.push(line);
+    if (lines.length === LINES_PER_CHUNK) {
+      chunks.push(lines.join(''));
+      lines = [];
+    }
+  };
   for (const t of rs.tables) {
-    out += `*${t.name}\n`;
-    for (const c of t.chains) out += chainLine(c, counters) + '\n';
+    add(`*${t.name}\n`);
+    for (const c of t.chains) add(chainLine(c, counters) + '\n');
     for (const c of t.chains)
       for (const r of c.rules) {
         const prefix = counters && r.counters ? `[${r.counters.packets}:${r.counters.bytes}] ` : '';
-        out += prefix + formatRule(c.name, r) + '\n';
+        add(prefix + formatRuleWith(c.name, r, cache) + '\n');
       }
-    out += 'COMMIT\n';
+    add('COMMIT\n');
   }
-  return out;
+  chunks.push(lines.join(''));
+  return chunks.join('');
 }
 
 /** parse -> canonicalize -> print: what `chainsmith fmt` prints. */
