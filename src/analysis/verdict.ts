@@ -12,18 +12,23 @@
 // rules along and is quadratic on large rulesets.
 //
 // User chains are computed once per (space, table) and composed where they
-// are entered (see jumpEffect/gotoEffect). Targets follow targets.ts.
+// are entered (see jumpEffect/gotoEffect). Targets follow targets.ts. A user
+// chain of another table in the same space with the very same Rule objects,
+// target kinds and (node-identical) callee outcomes has the same outcome, and
+// is reused instead of recomputed (see reusedOutcome): the semantic diff
+// shares OLD's Rule objects with NEW, so only the chains a change touches are
+// walked twice.
 //
 // Soundness: packets entering a chain that does not exist or that is already
 // being evaluated (a jump cycle; the kernel refuses to load those, but a dump
 // may still contain one), or a target whose outcome is decided outside the
 // ruleset (QUEUE), land in `unknown`. Unmodelled matches are opaque BDD
 // variables, so outcomes that depend on them say so (sp.certainly/possibly).
-import type { Chain, Table } from '../ruleset/model.js';
+import type { Chain, Rule, Table } from '../ruleset/model.js';
 import { FALSE, type BddNode, type PacketSpace } from '../space/index.js';
 import { BddNodeLimitExceeded } from '../space/bdd.js';
 import { matchOf } from './spaces.js';
-import { targetKind, type Verdict } from './targets.js';
+import { targetKind, type TargetKind, type Verdict } from './targets.js';
 
 export interface ChainVerdicts {
   accept: BddNode;
@@ -69,9 +74,32 @@ type Slots = BddNode[];
 
 const VERDICT_SLOT: Readonly<Record<Verdict, number>> = { ACCEPT, DROP, REJECT, UNKNOWN };
 
+/** A user chain's computed outcome, with what it was computed from (for reuse in another table). */
+interface ChainEntry {
+  slots: Slots;
+  notes: string[];
+  rules: readonly Rule[];
+  /** targetKind of each rule in the table it was computed in. */
+  kinds: TargetKind[];
+  /** The callees the walk resolved, in walk order; an undefined entry (missing chain, cycle) makes the entry non-reusable. */
+  calls: Array<{ index: number; entry: ChainEntry | undefined }>;
+}
+
 interface TableState {
-  done: Map<string, { slots: Slots; notes: string[] }>;
+  done: Map<string, ChainEntry>;
   inProgress: Set<string>;
+}
+
+/** Finished user chains per space, by table and chain name: the candidates for reuse across tables. */
+const finished = new WeakMap<PacketSpace, Map<string, ChainEntry[]>>();
+
+function finishedList(sp: PacketSpace, tableName: string, chainName: string): ChainEntry[] {
+  let bySpace = finished.get(sp);
+  if (!bySpace) finished.set(sp, (bySpace = new Map()));
+  const key = `${tableName}\u0000${chainName}`;
+  let list = bySpace.get(key);
+  if (!list) bySpace.set(key, (list = []));
+  return list;
 }
 
 const states = new WeakMap<PacketSpace, WeakMap<Table, TableState>>();
@@ -115,7 +143,7 @@ function builtinVerdictsWithin(sp: PacketSpace, table: Table, chainName: string)
   const notes: string[] = [];
   const continuation = chain.builtin ? policySlot(chain, notes) : UNKNOWN;
   if (!chain.builtin) notes.push(`${chain.name} is a user chain: packets it returns are counted as unknown`);
-  const slots = evaluateChain(sp, table, chain, continuation, notes);
+  const slots = evaluateChain(sp, table, chain, continuation, notes, [], []);
   return toVerdicts(sp, slots, notes);
 }
 
@@ -147,17 +175,67 @@ function missingChain(sp: PacketSpace): Slots {
 }
 
 /** A user chain's slots, computed once; undefined when the chain is missing or on the current jump path. */
-function userChain(sp: PacketSpace, table: Table, st: TableState, name: string): { slots: Slots; notes: string[] } | undefined {
+function userChain(sp: PacketSpace, table: Table, st: TableState, name: string): ChainEntry | undefined {
   const done = st.done.get(name);
   if (done) return done;
   const chain = table.chains.find((c) => c.name === name && !c.builtin);
   if (!chain || st.inProgress.has(name)) return undefined;
   st.inProgress.add(name);
-  const notes: string[] = [];
-  const entry = { slots: evaluateChain(sp, table, chain, RET, notes), notes };
+  const candidates = finishedList(sp, table.name, name);
+  let entry: ChainEntry | undefined;
+  for (const c of candidates) if ((entry = reusedOutcome(sp, table, st, chain, c))) break;
+  if (!entry) {
+    const notes: string[] = [];
+    const kinds: TargetKind[] = [];
+    const calls: ChainEntry['calls'] = [];
+    entry = { slots: evaluateChain(sp, table, chain, RET, notes, kinds, calls), notes, rules: chain.rules, kinds, calls };
+    candidates.push(entry);
+  }
   st.inProgress.delete(name);
   st.done.set(name, entry);
   return entry;
+}
+
+/**
+ * `prev`'s outcome for `chain` of `table` when it is provably the same, else
+ * undefined. evaluateChain is a function of the rule objects (their matches
+ * are memoized per space and rule), their target kinds and the callees' slots,
+ * so equal inputs give equal slots and notes. The callees are resolved in the
+ * order the walk would resolve them (the same rules, the same matches), so a
+ * fallback to evaluateChain after a failed check sees the memo it would have
+ * built itself.
+ */
+function reusedOutcome(sp: PacketSpace, table: Table, st: TableState, chain: Chain, prev: ChainEntry): ChainEntry | undefined {
+  const rules = chain.rules;
+  if (prev.rules.length !== rules.length) return undefined;
+  for (let i = 0; i < rules.length; i++) if (prev.rules[i] !== rules[i]) return undefined;
+  const kinds: TargetKind[] = new Array<TargetKind>(rules.length);
+  for (let i = 0; i < rules.length; i++) {
+    const k = targetKind(rules[i]!, table);
+    if (!sameKind(k, prev.kinds[i]!)) return undefined;
+    kinds[i] = k;
+  }
+  const calls: ChainEntry['calls'] = [];
+  for (const call of prev.calls) {
+    if (!call.entry) return undefined;
+    const k = kinds[call.index]!;
+    const entry = userChain(sp, table, st, (k as { chain: string }).chain);
+    if (!entry || !sameOutcome(entry, call.entry)) return undefined;
+    calls.push({ index: call.index, entry });
+  }
+  return { slots: prev.slots, notes: prev.notes, rules, kinds, calls };
+}
+
+function sameKind(a: TargetKind, b: TargetKind): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'verdict') return a.verdict === (b as typeof a).verdict;
+  if (a.kind === 'jump' || a.kind === 'goto') return a.chain === (b as typeof a).chain;
+  return true;
+}
+
+function sameOutcome(a: ChainEntry, b: ChainEntry): boolean {
+  for (let s = 0; s < SLOTS; s++) if (a.slots[s] !== b.slots[s]) return false;
+  return a.notes.length === b.notes.length && a.notes.every((n, i) => n === b.notes[i]);
 }
 
 /**
@@ -169,7 +247,15 @@ function userChain(sp: PacketSpace, table: Table, st: TableState, name: string):
  * (ACCEPT rules, DROP policy) that halves the work: each rule updates one set
  * instead of two complementary ones.
  */
-function evaluateChain(sp: PacketSpace, table: Table, chain: Chain, continuation: number, notes: string[]): Slots {
+function evaluateChain(
+  sp: PacketSpace,
+  table: Table,
+  chain: Chain,
+  continuation: number,
+  notes: string[],
+  kinds: TargetKind[],
+  calls: ChainEntry['calls'],
+): Slots {
   const st = tableState(sp, table);
   const out: Slots = new Array<BddNode>(SLOTS).fill(FALSE);
   const b = sp.bdd;
@@ -177,6 +263,7 @@ function evaluateChain(sp: PacketSpace, table: Table, chain: Chain, continuation
     if (budget && b.nodeCount > budget.limit) throw new VerdictBudgetExceeded(budget.chain, budget.limit);
     const rule = chain.rules[i]!;
     const kind = targetKind(rule, table);
+    kinds[i] = kind;
     if (kind.kind === 'continue') continue;
     // Encoded outside the limit: an encoding cut short would have allocated
     // fresh opaque variables that the rule's memoized encoding would not use.
@@ -186,6 +273,7 @@ function evaluateChain(sp: PacketSpace, table: Table, chain: Chain, continuation
     else if (kind.kind === 'return') takeAll(sp, out, m, continuation, continuation);
     else {
       const callee = userChain(sp, table, st, kind.chain);
+      calls.push({ index: i, entry: callee });
       if (!callee) {
         const why = table.chains.some((c) => c.name === kind.chain) ? 'it is part of a jump cycle' : 'it does not exist';
         notes.push(`${rule.text ?? `${chain.name} rule ${i + 1}`}: chain ${kind.chain} cannot be followed (${why})`);
