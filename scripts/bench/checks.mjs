@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// Time of each lint check on one dump, in one process (after a build):
+//   node scripts/bench/checks.mjs DUMP
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src');
+const load = (m) => import(pathToFileURL(path.join(dist, m)).href);
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: node scripts/bench/checks.mjs DUMP');
+  process.exit(2);
+}
+const { parseRuleset } = await load('ruleset/parse.js');
+const { CHECKS } = await load('lint/registry.js');
+const { lintRulesets } = await load('lint/run.js');
+const { buildAnalysis } = await load('analysis/lint-analysis.js');
+let t = performance.now();
+const { ruleset } = parseRuleset(readFileSync(file, 'utf8'), file);
+console.log(`${'parse'.padEnd(8)} ${(performance.now() - t).toFixed(0).padStart(6)} ms`);
+const analysis = buildAnalysis([ruleset]);
+for (const check of CHECKS) {
+  t = performance.now();
+  const n = lintRulesets([ruleset], { analysis: () => analysis }, [check]).length;
+  console.log(`${check.code.padEnd(8)} ${(performance.now() - t).toFixed(0).padStart(6)} ms  ${n} findings`);
+}
