@@ -20,3 +20,10 @@ export { printRuleset, formatRule, formatCanonical } from './ruleset/print.js';
 export { lintRulesets, exitCodeFor, resolveDisabled, CATALOGUE, CHECKS, type Finding, type LintOptions, type FailOn } from './lint/index.js';
 export { lintInputs, type LintInput } from './lint/inputs.js';
 export { formatFindings, REPORT_FORMATS, type ReportFormat } from './report/index.js';
+
+// diff and explain
+export { loadSide, type DiffSide } from './diff/inputs.js';
+export { diffSides, type DiffResult, type DiffOptions } from './diff/index.js';
+export { renderDiff, type DiffFormat } from './diff/render.js';
+export { explainPacket, type ExplainPacket, type ExplainResult, type ExplainOptions } from './analysis/explain.js';
+export { buildAnalysis } from './analysis/lint-analysis.js';
