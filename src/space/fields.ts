@@ -1,3 +1,4 @@
+import { formatAddr } from '../net/cidr.js';
 // The dimensions of the packet space and how their values map to BDD bits.
 //
 // Every field is a block of consecutive BDD variables, most significant bit
@@ -196,29 +197,9 @@ function parseIPv6(text: string): bigint | undefined {
   return v;
 }
 
+/** An address as iptables-save prints it (the shared formatter: glibc's inet_ntop rules). */
 export function formatAddress(v: bigint, family: Family): string {
-  if (family === 'ipv4') return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 0xffn)).join('.');
-  const groups: number[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(Number((v >> BigInt(i * 16)) & 0xffffn));
-  // RFC 5952: compress the longest run (≥ 2) of zero groups, the first one on ties.
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (best < 0) return hex.join(':');
-  return hex.slice(0, best).join(':') + '::' + hex.slice(best + bestLen).join(':');
+  return formatAddr(family, v);
 }
 
 /**
