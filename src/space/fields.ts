@@ -1,4 +1,3 @@
-import { formatAddr } from '../net/cidr.js';
 // The dimensions of the packet space and how their values map to BDD bits.
 //
 // Every field is a block of consecutive BDD variables, most significant bit
@@ -7,6 +6,7 @@ import { formatAddr } from '../net/cidr.js';
 // most rules constrain them and the port fields depend on the protocol), then
 // addresses, then the transport fields. Unmodeled-match variables are
 // allocated after all fields, at the bottom.
+import { formatAddr } from '../net/cidr.js';
 import type { Family } from '../ruleset/model.js';
 
 export type FieldName =
