@@ -62,6 +62,19 @@ export class VerdictBudgetExceeded extends Error {
 export interface VerdictOptions {
   /** The most BDD nodes the computation may add; unlimited when absent. */
   maxNewNodes?: number;
+  /**
+   * Compute the verdict sets only inside this set of packets: every set
+   * returned is the full answer intersected with `within.set`. The semantic
+   * diff uses it to look only where a change can matter. `skip(rule)` may
+   * return true only for a rule whose match set provably misses `within.set`
+   * (it saves encoding the rule).
+   */
+  within?: Within;
+}
+
+export interface Within {
+  set: BddNode;
+  skip?: (rule: Rule) => boolean;
 }
 
 const ACCEPT = 0;
@@ -90,23 +103,26 @@ interface TableState {
   inProgress: Set<string>;
 }
 
-/** Finished user chains per space, by table and chain name: the candidates for reuse across tables. */
+/** Finished user chains per space, by universe, table and chain name: the candidates for reuse across tables. */
 const finished = new WeakMap<PacketSpace, Map<string, ChainEntry[]>>();
 
 function finishedList(sp: PacketSpace, tableName: string, chainName: string): ChainEntry[] {
   let bySpace = finished.get(sp);
   if (!bySpace) finished.set(sp, (bySpace = new Map()));
-  const key = `${tableName}\u0000${chainName}`;
+  const key = `${current.set}\u0000${tableName}\u0000${chainName}`;
   let list = bySpace.get(key);
   if (!list) bySpace.set(key, (list = []));
   return list;
 }
 
-const states = new WeakMap<PacketSpace, WeakMap<Table, TableState>>();
+/** Memo per space, universe (`within.set`, or -1 for all packets) and table. */
+const states = new WeakMap<PacketSpace, Map<BddNode, WeakMap<Table, TableState>>>();
 
 function tableState(sp: PacketSpace, table: Table): TableState {
-  let byTable = states.get(sp);
-  if (!byTable) states.set(sp, (byTable = new WeakMap()));
+  let byUniverse = states.get(sp);
+  if (!byUniverse) states.set(sp, (byUniverse = new Map()));
+  let byTable = byUniverse.get(current.set);
+  if (!byTable) byUniverse.set(current.set, (byTable = new WeakMap()));
   let st = byTable.get(table);
   if (!st) byTable.set(table, (st = { done: new Map(), inProgress: new Set() }));
   return st;
@@ -120,6 +136,7 @@ function tableState(sp: PacketSpace, table: Table): TableState {
  */
 export function builtinVerdicts(sp: PacketSpace, table: Table, chainName: string, opts: VerdictOptions = {}): ChainVerdicts {
   budget = opts.maxNewNodes === undefined ? undefined : { limit: sp.bdd.nodeCount + opts.maxNewNodes, chain: chainName };
+  current = opts.within ?? EVERYTHING;
   try {
     // The limit is enforced where nodes are made: a single composition with a
     // large callee can build millions of nodes, and the budget exists to stop it early.
@@ -127,11 +144,21 @@ export function builtinVerdicts(sp: PacketSpace, table: Table, chainName: string
   } catch (e) {
     const over = e instanceof BddNodeLimitExceeded && budget ? new VerdictBudgetExceeded(budget.chain, budget.limit) : e;
     // A half-finished walk leaves user chains marked in progress: forget this table's memo.
-    if (over instanceof VerdictBudgetExceeded) states.get(sp)?.delete(table);
+    if (over instanceof VerdictBudgetExceeded) states.get(sp)?.get(current.set)?.delete(table);
     throw over;
   } finally {
     budget = undefined;
+    current = EVERYTHING;
   }
+}
+
+/** The universe of the computation under way; `set` -1 stands for all packets of the space. */
+const EVERYTHING: Within = { set: -1 };
+let current: Within = EVERYTHING;
+
+/** Every packet of the universe under way. */
+function universe(sp: PacketSpace): BddNode {
+  return current === EVERYTHING ? sp.all() : current.set;
 }
 
 /** The budget of the computation under way (verdicts are computed synchronously, one at a time). */
@@ -139,7 +166,7 @@ let budget: { limit: number; chain: string } | undefined;
 
 function builtinVerdictsWithin(sp: PacketSpace, table: Table, chainName: string): ChainVerdicts {
   const chain = table.chains.find((c) => c.name === chainName);
-  if (!chain) return { accept: sp.all(), drop: FALSE, reject: FALSE, unknown: FALSE };
+  if (!chain) return { accept: universe(sp), drop: FALSE, reject: FALSE, unknown: FALSE };
   const notes: string[] = [];
   const continuation = chain.builtin ? policySlot(chain, notes) : UNKNOWN;
   if (!chain.builtin) notes.push(`${chain.name} is a user chain: packets it returns are counted as unknown`);
@@ -170,7 +197,7 @@ function policySlot(chain: Chain, notes: string[]): number {
 
 function missingChain(sp: PacketSpace): Slots {
   const s: Slots = new Array<BddNode>(SLOTS).fill(FALSE);
-  s[UNKNOWN] = sp.all();
+  s[UNKNOWN] = universe(sp);
   return s;
 }
 
@@ -265,9 +292,11 @@ function evaluateChain(
     const kind = targetKind(rule, table);
     kinds[i] = kind;
     if (kind.kind === 'continue') continue;
+    if (current.skip?.(rule)) continue;
     // Encoded outside the limit: an encoding cut short would have allocated
     // fresh opaque variables that the rule's memoized encoding would not use.
-    const m = b.withNodeLimit(Infinity, () => matchOf(sp, rule)).set;
+    let m = b.withNodeLimit(Infinity, () => matchOf(sp, rule)).set;
+    if (current !== EVERYTHING) m = b.and(m, current.set);
     if (m === FALSE) continue;
     if (kind.kind === 'verdict') takeAll(sp, out, m, VERDICT_SLOT[kind.verdict], continuation);
     else if (kind.kind === 'return') takeAll(sp, out, m, continuation, continuation);
@@ -303,7 +332,7 @@ function evaluateChain(
       }
     }
   }
-  let rest = sp.all();
+  let rest = universe(sp);
   for (let s = 0; s < SLOTS; s++) if (s !== continuation && out[s] !== FALSE) rest = sp.diff(rest, out[s]!);
   out[continuation] = rest;
   return out;
