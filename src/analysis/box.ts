@@ -14,11 +14,12 @@
 // tcp flags, unmodelled modules, IPv6 addresses) clears it, and those rules go
 // through the BDD.
 import type { Family, Rule } from '../ruleset/model.js';
+import type { Packet } from '../space/index.js';
 import { PORT_PROTOCOLS, parseAddressMask, parsePortRange, parseProtocol } from '../space/fields.js';
 
 /** All five conntrack states (NEW, ESTABLISHED, RELATED, INVALID, UNTRACKED) as bits 0..4. */
 export const ALL_STATES = 0b11111;
-const STATE_BIT: Readonly<Record<string, number>> = { NEW: 1, ESTABLISHED: 2, RELATED: 4, INVALID: 8, UNTRACKED: 16 };
+export const STATE_BIT: Readonly<Record<string, number>> = { NEW: 1, ESTABLISHED: 2, RELATED: 4, INVALID: 8, UNTRACKED: 16 };
 const U32_MAX = 0xffffffff;
 
 export interface Box {
@@ -112,6 +113,38 @@ export function ruleBox(rule: Rule, family: Family): Box {
     }
   }
   b.empty ||= b.stateMask === 0 || b.srcLo > b.srcHi || b.dstLo > b.dstHi || b.spLo > b.spHi || b.dpLo > b.dpHi;
+  return b;
+}
+
+const boxes: Record<Family, WeakMap<Rule, Box>> = { ipv4: new WeakMap(), ipv6: new WeakMap() };
+
+/** ruleBox, computed once per rule (reach, the verdict walks and the diff all ask for it). */
+export function cachedRuleBox(rule: Rule, family: Family): Box {
+  const memo = boxes[family];
+  let b = memo.get(rule);
+  if (!b) memo.set(rule, (b = ruleBox(rule, family)));
+  return b;
+}
+
+/**
+ * A hull of sp.packetSet(p): the packet's addresses, protocol, ports and
+ * state. Interfaces are left open (an example's interface name stands for a
+ * class of names, see space/interfaces.ts), and so is everything the packet
+ * leaves unset, so the box is a hull whatever the space makes of the rest.
+ */
+export function packetBox(p: Packet, family: Family): Box {
+  const b = fullBox();
+  b.exact = false;
+  const proto = parseProtocol(p.proto);
+  if (typeof proto === 'number') b.proto = proto;
+  const bit = STATE_BIT[p.state.toUpperCase()];
+  if (bit !== undefined) b.stateMask = bit;
+  const src = family === 'ipv4' ? ipv4Range(p.src) : topBitsHull(p.src, family);
+  if (src) [b.srcLo, b.srcHi] = src;
+  const dst = family === 'ipv4' ? ipv4Range(p.dst) : topBitsHull(p.dst, family);
+  if (dst) [b.dstLo, b.dstHi] = dst;
+  if (p.sport !== undefined) b.spLo = b.spHi = p.sport;
+  if (p.dport !== undefined) b.dpLo = b.dpHi = p.dport;
   return b;
 }
 
@@ -287,6 +320,11 @@ export function joinBoxes(a: Box, b: Box): Box {
     spLo: Math.min(a.spLo, b.spLo), spHi: Math.max(a.spHi, b.spHi),
     dpLo: Math.min(a.dpLo, b.dpLo), dpHi: Math.max(a.dpHi, b.dpHi),
   };
+}
+
+/** The box of every packet but for the fields given (a hull for the callers' simple sets). */
+export function boxWith(fields: Partial<Box>): Box {
+  return { ...fullBox(), exact: false, ...fields };
 }
 
 export function emptyBox(): Box {

@@ -7,7 +7,8 @@ import { findChain, findTable, type Chain, type Rule, type Ruleset, type Table }
 import { CT_STATES, PacketSpace, parseProtocol, type BddNode, type Packet } from '../space/index.js';
 import type { LintContext } from '../lint/types.js';
 import { matchOf } from './spaces.js';
-import { builtinVerdicts, VerdictBudgetExceeded, type ChainVerdicts } from './verdict.js';
+import { builtinVerdicts, verdictsWithin, VerdictBudgetExceeded, type ChainVerdicts } from './verdict.js';
+import { boxesMeet, cachedRuleBox, type Box } from './box.js';
 import { walkChain, type WalkEnd } from './walk.js';
 
 export interface FilterChain {
@@ -21,6 +22,14 @@ export interface FilterChain {
    * use eachFilterChain, which skips such a chain.
    */
   verdicts(): ChainVerdicts;
+  /**
+   * The verdict sets inside `set` only (each slot is verdicts()'s ∩ set), found
+   * by following those packets forwards: far cheaper when the set is a few
+   * example packets or a set early rules decide. `hulls`, boxes that together
+   * hold `set`, let the walk skip rules that cannot meet it. Throws
+   * VerdictBudgetExceeded as verdicts() does.
+   */
+  verdictsWithin(set: BddNode, hulls?: readonly Box[], maxNewNodes?: number): ChainVerdicts;
 }
 
 /**
@@ -52,6 +61,17 @@ function sharedVerdicts(sp: PacketSpace, table: Table, name: string): ChainVerdi
   return v;
 }
 
+function within(sp: PacketSpace, rs: Ruleset, table: Table, name: string, set: BddNode, hulls?: readonly Box[], maxNewNodes = VERDICT_NODE_BUDGET): ChainVerdicts {
+  const skip = hulls
+    ? (rule: Rule) => {
+        const b = cachedRuleBox(rule, rs.family);
+        for (const h of hulls) if (boxesMeet(h, b)) return false;
+        return true;
+      }
+    : undefined;
+  return verdictsWithin(sp, table, name, skip ? { set, skip } : { set }, { maxNewNodes });
+}
+
 /** Runs `fn` for each chain of filterChains, skipping (soundly) a chain whose verdict sets are over budget. */
 export function eachFilterChain<T>(ctx: Pick<LintContext, 'rulesets' | 'analysis'>, names: readonly string[], fn: (fc: FilterChain) => T | undefined): T[] {
   const out: T[] = [];
@@ -80,7 +100,7 @@ export function filterChains(ctx: Pick<LintContext, 'rulesets' | 'analysis'>, na
       const chain = findChain(table, name);
       if (!chain || !chain.builtin) continue;
       const sp = ctx.analysis().space(rs.family);
-      out.push({ rs, table, chain, sp, verdicts: () => sharedVerdicts(sp, table, name) });
+      out.push({ rs, table, chain, sp, verdicts: () => sharedVerdicts(sp, table, name), verdictsWithin: (set, hulls, max) => within(sp, rs, table, name, set, hulls, max) });
     }
   }
   return out;

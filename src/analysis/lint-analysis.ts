@@ -3,7 +3,7 @@
 // policy. Spaces come from spaces.ts so that every analysis of these rulesets
 // (reach, verdicts) shares one encoding per rule: unmodelled stateful matches
 // get fresh opaque variables, and encoding a rule twice would split them.
-import type { Chain, Family, Rule, Ruleset, Table } from '../ruleset/model.js';
+import type { Family, Rule, Ruleset, Table } from '../ruleset/model.js';
 import type { SpaceAnalysis } from '../lint/types.js';
 import type { PacketSpace } from '../space/index.js';
 import { TableReach, type RuleReach } from './reach.js';
@@ -12,13 +12,15 @@ import { spaceFor } from './spaces.js';
 export function buildAnalysis(rulesets: readonly Ruleset[]): SpaceAnalysis {
   const tables = new Map<Table, TableReach>();
   const space = (family: Family): PacketSpace => spaceFor(rulesets, family);
+  const reachOf = (rs: Ruleset, table: Table): TableReach => {
+    let t = tables.get(table);
+    if (!t) tables.set(table, (t = new TableReach(space(rs.family), table)));
+    return t;
+  };
   return {
     space,
-    chainReach(rs: Ruleset, table: Table, chain: Chain): RuleReach[] {
-      let t = tables.get(table);
-      if (!t) tables.set(table, (t = new TableReach(space(rs.family), table)));
-      return t.chainReach(chain);
-    },
+    chainReach: (rs, table, chain) => reachOf(rs, table).chainReach(chain),
+    chainEntry: (rs, table, chain) => reachOf(rs, table).entrySet(chain),
   };
 }
 

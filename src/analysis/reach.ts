@@ -24,7 +24,7 @@
 // those fail, or for rules a box cannot describe exactly.
 import type { Chain, Rule, Ruleset, Table } from '../ruleset/model.js';
 import { FALSE, type BddNode, type PacketSpace } from '../space/index.js';
-import { boxesMeet, fullBox, joinBoxes, meetBoxes, emptyBox, ruleBox, type Box } from './box.js';
+import { boxesMeet, cachedRuleBox, fullBox, joinBoxes, meetBoxes, emptyBox, type Box } from './box.js';
 import { OverlapIndex } from './overlap-index.js';
 import { matchOf } from './spaces.js';
 import { targetKind, type TargetKind } from './targets.js';
@@ -130,10 +130,25 @@ class Reach implements RuleReach {
   }
 }
 
+/**
+ * E(C), kept as a union of parts (one per way in) rather than one BDD: a
+ * shared chain such as a LOG-and-drop target entered from dozens of places
+ * would otherwise need the union of all their entry sets (over a million nodes
+ * on the TUM firewall), while the analysis only ever intersects E(C) with a
+ * rule's match or tests one packet against it, which the parts answer one by one.
+ */
 interface Entry {
-  set: BddNode;
+  /** Every packet enters (a built-in chain, or a chain nothing enters). */
+  all: boolean;
+  /** The union is E(C) (unused when `all`). */
+  parts: BddNode[];
   hull: Box;
+  /** The union, once built. */
+  union?: BddNode;
 }
+
+/** Beyond this many parts an entry is kept as one set (parts multiply along chains of chains). */
+const MAX_ENTRY_PARTS = 64;
 
 const ACCEPT_KIND: TargetKind = Object.freeze({ kind: 'verdict', verdict: 'ACCEPT' });
 const DROP_KIND: TargetKind = Object.freeze({ kind: 'verdict', verdict: 'DROP' });
@@ -193,7 +208,7 @@ export class TableReach {
         : kind.kind === 'return' ? 'RETURN'
         : kind.kind === 'jump' || kind.kind === 'goto' ? `${kind.kind} ${kind.chain}`
         : (rule.target?.name ?? 'no target');
-      i = new RuleInfo(this, rule, ruleBox(rule, this.sp.family), kind, takes, userCallee, action);
+      i = new RuleInfo(this, rule, cachedRuleBox(rule, this.sp.family), kind, takes, userCallee, action);
       this.infos.set(rule, i);
     }
     return i;
@@ -225,14 +240,15 @@ export class TableReach {
   entry(chain: Chain): Entry {
     let e = this.entries.get(chain);
     if (e) return e;
-    const all: Entry = { set: this.sp.all(), hull: fullBox() };
+    const all: Entry = { all: true, parts: [], hull: fullBox() };
     const callers = chain.builtin ? [] : (this.callers.get(chain.name) ?? []);
     // A built-in chain, or a user chain nothing enters: analysed as entered by every packet.
     if (callers.length === 0) e = all;
     // Entered through a jump cycle: every packet (an over-approximation, so sound).
     else if (callers.some((c) => this.inProgress.has(c.chain))) return all;
     else {
-      let set: BddNode = FALSE;
+      const sp = this.sp;
+      let parts: BddNode[] = [];
       let hull = emptyBox();
       // Many ways in (a shared LOG-and-drop chain): the exact reach of every jump
       // costs more than it can tell; the jumps' matches within their chains'
@@ -241,25 +257,65 @@ export class TableReach {
       for (const c of callers) {
         const results = this.chainReach(c.chain);
         const rule = c.chain.rules[c.index]!;
-        const reach = !results[c.index]!.reachable ? FALSE
-          : exact ? this.reachOf(c.chain, c.index)
-          : this.sp.and(this.entry(c.chain).set, this.info(rule).match);
-        if (reach === FALSE) continue;
-        set = this.sp.or(set, reach);
-        hull = joinBoxes(hull, meetBoxes(this.info(rule).box, this.entry(c.chain).hull));
+        if (!results[c.index]!.reachable) continue;
+        const from = this.entry(c.chain);
+        const ways = exact ? [this.reachOf(c.chain, c.index)] : from.all ? [this.info(rule).match] : from.parts.map((p) => sp.and(p, this.info(rule).match));
+        if (ways.every((w) => w === FALSE)) continue;
+        parts.push(...ways);
+        hull = joinBoxes(hull, meetBoxes(this.info(rule).box, from.hull));
       }
       // Unmodelled predicates of the callers (MAC checks, rate limits) would be
       // dragged into every rule of the chain; "may enter" is a sound superset.
-      e = { set: this.sp.possibly(set), hull };
+      parts = parts.filter((p) => p !== FALSE).map((p) => sp.possibly(p));
+      if (parts.length > MAX_ENTRY_PARTS) parts = [parts.reduce((u, p) => sp.or(u, p), FALSE)];
+      e = { all: false, parts, hull };
     }
     this.entries.set(chain, e);
     return e;
   }
 
+  /** E(chain) as one set (built on request: see Entry). */
+  entrySet(chain: Chain): BddNode {
+    const e = this.entry(chain);
+    if (e.all) return this.sp.all();
+    if (e.union === undefined) e.union = e.parts.reduce((u, p) => this.sp.or(u, p), FALSE);
+    return e.union;
+  }
+
+  /** E ∩ set, part by part. */
+  private entryAnd(e: Entry, set: BddNode): BddNode {
+    if (e.all) return set;
+    let r: BddNode = FALSE;
+    for (const p of e.parts) r = this.sp.or(r, this.sp.and(p, set));
+    return r;
+  }
+
+  /** E ∩ set ≠ ∅, without building it. */
+  private entryMeets(e: Entry, set: BddNode): boolean {
+    if (e.all) return set !== FALSE;
+    for (const p of e.parts) if (this.sp.intersects(p, set)) return true;
+    return false;
+  }
+
+  /** Whether the packet (a full assignment) is in E. */
+  private entryHolds(e: Entry, bits: Uint8Array): boolean {
+    if (e.all) return true;
+    for (const p of e.parts) if (this.sp.bdd.evaluate(p, bits)) return true;
+    return false;
+  }
+
   /**
    * term(X): the packets user chain X decides for good (they do not come back
-   * to the rule that jumped), built backwards from the end of X, where packets
-   * fall off and return. Under-approximated on cycles and missing chains.
+   * to the rule that jumped), whatever the unmodelled matches say. Built
+   * backwards from the end of X, where packets fall off and return, on
+   * opaque-free sets only: a rule whose match depends on an unmodelled
+   * predicate counts as matching where it certainly matches when that decides
+   * the packet, and as possibly matching where that lets the packet return.
+   * Each occurrence of a predicate is treated as independent of the others, so
+   * the result is a subset of the exact "decided for good" (a sound
+   * under-approximation, as taken_j must be); it never carries the opaque
+   * variables, which on the TUM firewall (one per MAC address) made the exact
+   * set a hundred times larger. Also under-approximated on cycles and missing chains.
    */
   terminal(chain: Chain): BddNode {
     const done = this.terms.get(chain);
@@ -271,22 +327,26 @@ export class TableReach {
     for (let i = chain.rules.length - 1; i >= 0; i--) {
       const info = this.info(chain.rules[i]!);
       const k = info.kind.kind;
-      if (k === 'continue' || (info.callee === undefined && (k === 'jump' || k === 'goto'))) {
-        // A jump to a missing chain: whatever it does, packets it would return still face f.
-        if (k === 'goto') f = sp.diff(f, info.match);
-        continue;
-      }
+      if (k === 'continue') continue;
       const m = info.match;
       if (m === FALSE) continue;
-      if (k === 'verdict') f = sp.or(m, f);
-      else if (k === 'return') f = sp.diff(f, m);
-      else if (k === 'goto') f = sp.bdd.ite(m, this.terminal(info.callee!), f);
-      else f = sp.or(f, sp.and(m, this.terminal(info.callee!)));
+      const opaque = info.approximated.length > 0;
+      const surely = opaque ? sp.certainly(m) : m;
+      const maybe = opaque ? sp.possibly(m) : m;
+      if (info.callee === undefined && (k === 'jump' || k === 'goto')) {
+        // A jump to a missing chain: whatever it does, packets it would return still face f.
+        if (k === 'goto') f = sp.diff(f, maybe);
+        continue;
+      }
+      if (k === 'verdict') f = sp.or(surely, f);
+      else if (k === 'return') f = sp.diff(f, maybe);
+      else if (k === 'goto') {
+        const t = this.terminal(info.callee!);
+        // Matching: decided iff the callee decides; not matching: iff f does; unsure: both.
+        f = sp.bdd.ite(surely, t, sp.bdd.ite(maybe, sp.and(t, f), f));
+      } else f = sp.or(f, sp.and(surely, this.terminal(info.callee!)));
     }
     this.termInProgress.delete(chain);
-    // Decided for good whatever the unmodelled predicates say: a sound subset
-    // that keeps opaque variables (one per MAC address in some dumps) out of callers.
-    f = sp.certainly(f);
     this.terms.set(chain, f);
     return f;
   }
@@ -310,7 +370,7 @@ export class TableReach {
       if (!boxesMeet(box, entry.hull)) r.reachable = false;
       else {
         let candidates = index.meeting(box);
-        if (candidates.length && entry.set !== sp.all()) candidates = candidates.filter((j) => boxesMeet(this.info(chain.rules[j]!).box, entry.hull));
+        if (candidates.length && !entry.all) candidates = candidates.filter((j) => boxesMeet(this.info(chain.rules[j]!).box, entry.hull));
         this.decide(chain, r, info, entry, candidates);
       }
       if (info.takes !== Takes.Nothing) index.add(i, box);
@@ -320,23 +380,27 @@ export class TableReach {
 
   private decide(chain: Chain, r: Reach, info: RuleInfo, entry: Entry, candidates: number[]): void {
     const sp = this.sp;
-    const all = entry.set === sp.all();
+    const all = entry.all;
     if (info.box.exact && this.picker) {
       if (candidates.length === 0 && all) return;
       const region = meetBoxes(info.box, entry.hull);
       for (let pref = 0; pref < PREFERENCES; pref++) {
         const p = this.picker.pick(region, pref);
         const bits = this.picker.bits;
-        if (!all && !sp.bdd.evaluate(entry.set, bits)) continue;
+        if (!all && !this.entryHolds(entry, bits)) continue;
         if (!candidates.some((j) => this.takesPoint(chain.rules[j]!, p, bits))) return;
       }
     }
-    const base = all ? info.match : sp.and(entry.set, info.match);
+    if (candidates.length === 0) {
+      // Nothing earlier can take its packets: reachable iff some packet entering the chain matches (no set built).
+      r.reachable = this.entryMeets(entry, info.match);
+      return;
+    }
+    const base = this.entryAnd(entry, info.match);
     if (base === FALSE) {
       r.reachable = false;
       return;
     }
-    if (candidates.length === 0) return;
     if (!info.box.exact) {
       // A packet of the exact set, at no node cost: lowest values first, then highest.
       for (const prefer of [() => false, () => true]) {
@@ -389,7 +453,7 @@ export class TableReach {
     if (rest !== undefined) return rest;
     const sp = this.sp;
     const info = this.info(rule);
-    rest = sp.and(this.entry(chain).set, info.match);
+    rest = this.entryAnd(this.entry(chain), info.match);
     for (let j = 0; j < i && rest !== FALSE; j++) {
       const other = this.info(chain.rules[j]!);
       if (other.takes === Takes.Nothing || !boxesMeet(other.box, info.box)) continue;

@@ -35,7 +35,7 @@ import { formatRule } from '../ruleset/print.js';
 import { FALSE, PacketSpace, type BddNode, type Packet } from '../space/index.js';
 import { builtinVerdicts, type ChainVerdicts, type Within } from '../analysis/verdict.js';
 import type { Verdict } from '../analysis/targets.js';
-import { boxesMeet, ruleBox, type Box } from '../analysis/box.js';
+import { boxesMeet, cachedRuleBox, type Box } from '../analysis/box.js';
 import { matchOf } from '../analysis/spaces.js';
 
 /** How many pieces each list shows with an example; the rest are counted in `omitted`. */
@@ -145,10 +145,10 @@ export function touchedPackets(sp: PacketSpace, family: Family, oldRs: Ruleset, 
   }
   let set = FALSE;
   for (const r of changed) set = sp.or(set, matchOf(sp, r).set);
-  const boxes: Box[] = changed.map((r) => ruleBox(r, family)).filter((b) => !b.empty);
+  const boxes: Box[] = changed.map((r) => cachedRuleBox(r, family)).filter((b) => !b.empty);
   // A rule's box holds its match set, and the changed rules' boxes hold `set`: disjoint boxes, disjoint sets.
   const skip = (rule: Rule) => {
-    const b = ruleBox(rule, family);
+    const b = cachedRuleBox(rule, family);
     for (const c of boxes) if (boxesMeet(b, c)) return false;
     return true;
   };

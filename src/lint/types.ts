@@ -2,7 +2,7 @@
 // A check is a plain object (ESLint style): metadata from the catalogue plus run().
 import type { Diagnostic, Location, Related, Severity } from '../diagnostics.js';
 import type { Chain, Family, Rule, Ruleset, Table } from '../ruleset/model.js';
-import type { PacketSpace } from '../space/index.js';
+import type { BddNode, PacketSpace } from '../space/index.js';
 import type { RuleReach } from '../analysis/reach.js';
 import type { Topology } from '../topology/types.js';
 
@@ -41,6 +41,8 @@ export interface SpaceAnalysis {
   space(family: Family): PacketSpace;
   /** First-match reachability of every rule of a chain (through jumps and RETURN), computed once. */
   chainReach(rs: Ruleset, table: Table, chain: Chain): RuleReach[];
+  /** The packets that may enter a chain (every packet for a built-in chain or one nothing enters): a superset. */
+  chainEntry(rs: Ruleset, table: Table, chain: Chain): BddNode;
 }
 
 export interface LintOptions {

@@ -405,9 +405,8 @@ export class PacketSpace {
     if (!fragment && proto === TCP) p.tcpFlags = tcpFlagsText(Number(val('tcpFlags')));
     if (fragment) p.fragment = true;
     const assumptions: string[] = [];
-    for (let v = this.firstOpaque; v < bits.length; v++) {
-      // Only predicates the set actually tests are worth mentioning.
-      if (!this.dependsOn(set, v)) continue;
+    // Only predicates the set actually tests are worth mentioning.
+    for (const v of this.opaqueVariablesOf(set)) {
       const text = this.opaque.get(v)?.text ?? `opaque#${v}`;
       assumptions.push(bits[v] ? text : `! (${text})`);
     }
@@ -415,20 +414,20 @@ export class PacketSpace {
     return p;
   }
 
-  /** Whether variable v occurs in the set's BDD. */
-  private dependsOn(set: BddNode, v: number): boolean {
+  /** The opaque variables that occur in the set's BDD, in variable order (one walk, whatever their number). */
+  private opaqueVariablesOf(set: BddNode): number[] {
+    const found = new Set<number>();
     const seen = new Set<number>();
     const stack = [set];
     while (stack.length) {
       const n = stack.pop()!;
       if (n < 2 || seen.has(n)) continue;
       seen.add(n);
-      const nv = this.bdd.varOf(n);
-      if (nv === v) return true;
-      if (nv > v) continue;
+      const v = this.bdd.varOf(n);
+      if (v >= this.firstOpaque) found.add(v);
       stack.push(this.bdd.lo(n), this.bdd.hi(n));
     }
-    return false;
+    return [...found].sort((a, b) => a - b);
   }
 
   /** Match strings (iptables-like) whose union is exactly the set; [] for the empty set, [''] for all(). */

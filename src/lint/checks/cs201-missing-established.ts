@@ -3,9 +3,11 @@
 // are dropped — the stateful "RELATED,ESTABLISHED accept" is missing.
 //
 // Exact and provable: the check takes example connections the ruleset
-// certainly accepts (one per ACCEPT rule, plus the first accepted NEW packet)
-// and builds, concretely, the packets of that connection that traverse the
-// chain being checked:
+// certainly accepts (the first accepted NEW packet and one per ACCEPT rule; on
+// a ruleset too large for the set of accepted NEW packets, one packet per
+// ACCEPT rule that following it through the chain proves accepted) and
+// builds, concretely, the packets of that connection that traverse the chain
+// being checked:
 // - FORWARD: the ESTABLISHED continuation (same direction) and the reply
 //   (addresses, ports and interfaces swapped) of a NEW packet FORWARD accepts;
 // - INPUT: the continuation of a NEW packet INPUT accepts, and the reply of a
@@ -13,13 +15,19 @@
 // A finding needs one of those packets to be dropped whatever the unmodelled
 // matches say (it is outside every possible accept). Connections whose only
 // accepted NEW packets depend on an unmodelled match are not used.
+//
+// Only those few packets are followed through the ruleset (verdictsWithin),
+// never the verdict sets of every packet: on a 100,000-rule dump that is a few
+// thousand box comparisons instead of a BDD of the whole ruleset.
 import { catalogueEntry } from '../catalogue.js';
 import { makeFinding } from '../finding.js';
 import { dropsByDefault } from '../rules.js';
 import { chainPackets, decidedBy, endLoc, eachFilterChain, ifaceSet, packetText, sibling, stateSet, witness, type FilterChain } from '../../analysis/chain-facts.js';
 import { matchOf } from '../../analysis/spaces.js';
 import { targetKind } from '../../analysis/targets.js';
-import type { Packet } from '../../space/index.js';
+import { FALSE, type BddNode, type Packet } from '../../space/index.js';
+import { boxWith, packetBox, STATE_BIT } from '../../analysis/box.js';
+import { VerdictBudgetExceeded, type ChainVerdicts } from '../../analysis/verdict.js';
 import type { Check, Finding, LintContext } from '../types.js';
 
 /** The chain whose accepted NEW packets have their replies in the given chain. */
@@ -54,42 +62,77 @@ function reply(p: Packet): Packet | undefined {
   return q;
 }
 
-/** Example NEW packets `source` certainly accepts, as concrete packets of the source chain. */
-function acceptedNew(source: FilterChain): Packet[] {
-  const { sp, table } = source;
-  let accepted = sp.and(sp.and(sp.certainly(source.verdicts().accept), stateSet(sp, 'NEW')), chainPackets(sp, source.chain.name));
+/**
+ * Nodes the exact set of accepted NEW packets may take before the check
+ * samples instead (a large ruleset: 100,000 host rules need millions).
+ */
+const EXACT_ACCEPTED_BUDGET = 150_000;
+
+/**
+ * Example NEW packets `source` certainly accepts, as concrete packets of the
+ * source chain. Where the set of accepted NEW packets is affordable: its first
+ * packet and one inside each ACCEPT rule's match. Otherwise: the first NEW
+ * packet and one packet of each ACCEPT rule's match (within what may enter its
+ * chain), each kept only when following it through the chain proves it accepted.
+ */
+function acceptedNew(ctx: LintContext, source: FilterChain): Packet[] {
+  const { sp, table, rs } = source;
+  let base = sp.and(stateSet(sp, 'NEW'), chainPackets(sp, source.chain.name));
   // Loopback connections are CS207's business.
-  accepted = sp.diff(sp.diff(accepted, ifaceSet(sp, 'in', 'lo')), ifaceSet(sp, 'out', 'lo'));
-  if (sp.isEmpty(accepted)) return [];
-  const sets = [accepted];
-  for (const chain of table.chains)
+  base = sp.diff(sp.diff(base, ifaceSet(sp, 'in', 'lo')), ifaceSet(sp, 'out', 'lo'));
+  if (sp.isEmpty(base)) return [];
+  let accepted: BddNode | undefined;
+  try {
+    accepted = sp.certainly(source.verdictsWithin(base, [boxWith({ stateMask: STATE_BIT.NEW! })], EXACT_ACCEPTED_BUDGET).accept);
+    if (sp.isEmpty(accepted)) return [];
+  } catch (e) {
+    if (!(e instanceof VerdictBudgetExceeded)) throw e;
+  }
+  const region = accepted ?? base;
+  const sets = [region];
+  for (const chain of table.chains) {
+    const entry = accepted !== undefined || chain.builtin ? sp.all() : ctx.analysis().chainEntry(rs, table, chain);
     for (const rule of chain.rules) {
       if (sets.length > MAX_EXAMPLES) break;
       const k = targetKind(rule, table);
-      if (k.kind === 'verdict' && k.verdict === 'ACCEPT') sets.push(sp.and(accepted, matchOf(sp, rule).set));
+      if (k.kind === 'verdict' && k.verdict === 'ACCEPT') sets.push(sp.and(sp.and(region, entry), matchOf(sp, rule).set));
     }
-  return sets.map((s) => sp.example(s)).filter((p): p is Packet => p !== null && !p.assumptions);
+  }
+  const examples = sets.map((s) => sp.example(s)).filter((p): p is Packet => p !== null && !p.assumptions);
+  if (accepted !== undefined) return examples;
+  const proven = verdictsFor(source, examples).accept;
+  return examples.filter((p) => sp.contains(proven, p) === 'yes');
+}
+
+/** The chain's verdict sets for just these packets (followed forwards, skipping rules their boxes miss). */
+function verdictsFor(fc: FilterChain, packets: readonly Packet[]): ChainVerdicts {
+  const { sp } = fc;
+  let set = FALSE;
+  for (const p of packets) set = sp.or(set, sp.packetSet(p));
+  return fc.verdictsWithin(set, packets.map((p) => packetBox(p, fc.rs.family)));
 }
 
 /** The first packet of an accepted connection that `fc` drops whatever the unmodelled matches say. */
 function droppedFollowUp(ctx: LintContext, fc: FilterChain): { accepted: Packet; acceptedIn: string; dropped: Packet; what: string } | undefined {
   const { sp } = fc;
-  const mayAccept = sp.possibly(fc.verdicts().accept);
-  const candidates: Array<{ accepted: Packet; acceptedIn: string; followUp: Packet | undefined; what: string }> = [];
-  const own = acceptedNew(fc);
-  for (const p of own) candidates.push({ accepted: p, acceptedIn: fc.chain.name, followUp: established(p), what: 'the later packets of connections it accepts' });
-  const source = REPLIES_FROM[fc.chain.name]!;
-  const from = source === fc.chain.name ? fc : sibling(ctx, fc, source);
-  if (from) for (const p of from === fc ? own : acceptedNew(from)) candidates.push({ accepted: p, acceptedIn: source, followUp: reply(p), what: `the replies to connections ${source} accepts` });
-  for (const c of candidates) {
-    if (!c.followUp) continue;
+  const candidates: Array<{ accepted: Packet; acceptedIn: string; followUp: Packet; what: string }> = [];
+  const add = (accepted: Packet, acceptedIn: string, followUp: Packet | undefined, what: string) => {
+    if (!followUp) return;
     // The follow-up's interfaces as this chain sees them (INPUT has no output interface, OUTPUT no input).
-    const q: Packet = { ...c.followUp };
+    const q: Packet = { ...followUp };
     if (fc.chain.name === 'INPUT') q.out = '';
     if (fc.chain.name === 'OUTPUT') q.in = '';
-    if (sp.contains(mayAccept, q) === 'no') return { accepted: c.accepted, acceptedIn: c.acceptedIn, dropped: q, what: c.what };
-  }
-  return undefined;
+    candidates.push({ accepted, acceptedIn, followUp: q, what });
+  };
+  const own = acceptedNew(ctx, fc);
+  for (const p of own) add(p, fc.chain.name, established(p), 'the later packets of connections it accepts');
+  const source = REPLIES_FROM[fc.chain.name]!;
+  const from = source === fc.chain.name ? fc : sibling(ctx, fc, source);
+  if (from) for (const p of from === fc ? own : acceptedNew(ctx, from)) add(p, source, reply(p), `the replies to connections ${source} accepts`);
+  if (!candidates.length) return undefined;
+  const mayAccept = verdictsFor(fc, candidates.map((c) => c.followUp)).accept;
+  const c = candidates.find((x) => sp.contains(mayAccept, x.followUp) === 'no');
+  return c && { accepted: c.accepted, acceptedIn: c.acceptedIn, dropped: c.followUp, what: c.what };
 }
 
 function run(ctx: LintContext): Finding[] {

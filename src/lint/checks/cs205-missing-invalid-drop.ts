@@ -9,6 +9,7 @@
 // purpose), and ICMPv6, which must be accepted before any INVALID drop:
 // conntrack leaves neighbour discovery and stray ICMPv6 errors untracked as
 // INVALID, and RFC 4890 filtering accepts them by type.
+import { boxWith, STATE_BIT } from '../../analysis/box.js';
 import { catalogueEntry } from '../catalogue.js';
 import { makeFinding } from '../finding.js';
 import { chainPackets, decidedBy, eachFilterChain, ifaceSet, packetText, protoSet, stateSet, witness } from '../../analysis/chain-facts.js';
@@ -22,7 +23,8 @@ function run(ctx: LintContext): Finding[] {
     const { sp, table } = fc;
     let invalid = sp.and(stateSet(sp, 'INVALID'), chainPackets(sp, fc.chain.name));
     invalid = sp.diff(sp.diff(invalid, ifaceSet(sp, 'in', 'lo')), protoSet(sp, 'ipv6-icmp'));
-    const accepted = sp.and(sp.certainly(fc.verdicts().accept), invalid);
+    // Only INVALID packets matter: follow them alone (an early INVALID drop decides them all at once).
+    const accepted = sp.certainly(fc.verdictsWithin(invalid, [boxWith({ stateMask: STATE_BIT.INVALID! })]).accept);
     if (sp.isEmpty(accepted)) return;
     // The accepting rules in table order; the walk of an example says which one really decides it.
     for (const chain of table.chains) {

@@ -3,6 +3,7 @@
 // services talk over lo (to 127.0.0.1 and to the host's own addresses), so
 // every lo packet should be accepted: `-A INPUT -i lo -j ACCEPT` first.
 // Reported where the example packet is dropped: the dropping rule, or the policy.
+import { boxWith, STATE_BIT } from '../../analysis/box.js';
 import { catalogueEntry } from '../catalogue.js';
 import { findingWhereDecided } from './where-decided.js';
 import { dropsByDefault } from '../rules.js';
@@ -15,7 +16,7 @@ function run(ctx: LintContext): Finding[] {
     if (!dropsByDefault(fc.table, fc.chain)) return;
     const { sp } = fc;
     const loopback = sp.and(sp.and(stateSet(sp, 'NEW'), ifaceSet(sp, 'in', 'lo')), chainPackets(sp, 'INPUT'));
-    const refused = sp.diff(loopback, sp.possibly(fc.verdicts().accept));
+    const refused = sp.diff(loopback, sp.possibly(fc.verdictsWithin(loopback, [boxWith({ stateMask: STATE_BIT.NEW!, inIf: 'lo' })]).accept));
     const w = witness(sp, refused);
     if (!w) return;
     findings.push(findingWhereDecided(ctx, check, fc, w, `${fc.rs.family} INPUT drops loopback traffic, e.g. ${packetText(w.packet, 'INPUT')}; accept it first with '-A INPUT -i lo -j ACCEPT'`));

@@ -3,6 +3,7 @@
 // can open an SSH session to the host, so applying the ruleset over SSH cuts
 // the session that applied it. Reported where an example SSH packet is
 // dropped: the dropping rule, or the policy.
+import { boxWith, STATE_BIT } from '../../analysis/box.js';
 import { catalogueEntry } from '../catalogue.js';
 import { findingWhereDecided } from './where-decided.js';
 import { chainPackets, eachFilterChain, ifaceSet, packetText, protoSet, stateSet, witness } from '../../analysis/chain-facts.js';
@@ -14,9 +15,9 @@ function run(ctx: LintContext): Finding[] {
   const findings: Finding[] = [];
   eachFilterChain(ctx, ['INPUT'], (fc) => {
     const { sp } = fc;
-    const v = fc.verdicts();
     let ssh = sp.and(stateSet(sp, 'NEW'), sp.and(protoSet(sp, 'tcp'), sp.fieldEquals('dport', SSH_PORT)));
     ssh = sp.and(sp.diff(ssh, ifaceSet(sp, 'in', 'lo')), chainPackets(sp, 'INPUT'));
+    const v = fc.verdictsWithin(ssh, [boxWith({ stateMask: STATE_BIT.NEW!, proto: 6, dpLo: SSH_PORT, dpHi: SSH_PORT })]);
     if (!sp.implies(ssh, sp.certainly(sp.or(v.drop, v.reject)))) return;
     const w = witness(sp, ssh);
     if (!w) return;
