@@ -461,8 +461,18 @@ function rejectWith(arg: string, family: Family): string {
 
 /** The module that owns `--name` in a known spec, and the canonical option name. */
 export function findOption(spec: ModuleSpec, name: string): OptionSpec | undefined {
-  return spec.options.find((o) => o.name === name || o.aliases?.includes(name));
+  let byName = optionIndex.get(spec);
+  if (!byName) {
+    byName = new Map();
+    // First spelling wins, as a linear search over `options` would find it.
+    for (const o of spec.options) for (const n of [o.name, ...(o.aliases ?? [])]) if (!byName.has(n)) byName.set(n, o);
+    optionIndex.set(spec, byName);
+  }
+  return byName.get(name);
 }
+
+/** Each module's options by name and alias (findOption runs for every option of every rule parsed). */
+const optionIndex = new WeakMap<ModuleSpec, Map<string, OptionSpec>>();
 
 /** Implicit protocol match: `-p tcp --dport 22` loads the `tcp` match. */
 export function implicitModule(proto: string): string | undefined {

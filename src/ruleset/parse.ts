@@ -6,7 +6,7 @@ import { parseSuppression } from './suppress.js';
 import type { Diagnostic, Location } from '../diagnostics.js';
 import { BUILTIN_CHAINS, type Chain, type Family, type Match, type Neg, type Option, type Rule, type Ruleset, type Table } from './model.js';
 import { tokenizeLine, type Token } from './tokenize.js';
-import { MATCHES, TARGETS, findOption, implicitModule } from './modules.js';
+import { MATCHES, TARGETS, findOption, implicitModule, type OptionSpec } from './modules.js';
 
 export interface ParseResult {
   ruleset: Ruleset;
@@ -22,20 +22,6 @@ export function inferFamily(text: string, file: string): Family {
   if (/(^|\s)(-s|-d|--source|--destination|--src|--dst)\s+(!\s+)?[0-9a-fA-F]*:[0-9a-fA-F:.]*(\/\d+)?(\s|$)/m.test(text)) return 'ipv6';
   return 'ipv4';
 }
-
-/** Core options: short and long spellings -> the Rule field. */
-const CORE: Record<string, 'src' | 'dst' | 'inIface' | 'outIface' | 'proto' | 'fragment' | 'match' | 'jump' | 'goto'> = {
-  '-s': 'src', '--source': 'src', '--src': 'src',
-  '-d': 'dst', '--destination': 'dst', '--dst': 'dst',
-  '-i': 'inIface', '--in-interface': 'inIface',
-  '-o': 'outIface', '--out-interface': 'outIface',
-  '-p': 'proto', '--protocol': 'proto',
-  '-f': 'fragment', '--fragment': 'fragment',
-  '-m': 'match', '--match': 'match',
-  '-j': 'jump', '--jump': 'jump',
-  '-g': 'goto', '--goto': 'goto',
-};
-
 
 class LineError extends Error {
   constructor(readonly token: { column: number; endColumn?: number }, message: string) {
@@ -54,6 +40,7 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
   const at = (line: number, t: { column: number; endColumn?: number }): Location =>
     t.endColumn ? { file, line, column: t.column, endColumn: t.endColumn } : { file, line, column: t.column };
   const report = (severity: Diagnostic['severity'], loc: Location, message: string) => diagnostics.push({ severity, message, loc });
+  const specParser = new RuleSpecParser(file, family, report);
 
   const getChain = (t: Table, name: string, loc: Location, create: 'declare' | 'use'): Chain => {
     let c = t.chains.find((x) => x.name === name);
@@ -173,7 +160,7 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
           if (position < 1 || position > chain.rules.length + 1) throw new LineError(tokens[j]!, `insert position ${position} is out of range (chain '${chain.name}' has ${chain.rules.length} rules)`);
           j++;
         }
-        const rule = parseRuleSpec(tokens.slice(j), lineNo);
+        const rule = parseRuleSpec(tokens, j, lineNo);
         rule.loc = loc;
         rule.text = raw;
         if (counters) rule.counters = counters;
@@ -213,107 +200,180 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
     }
   }
 
-  function parseRuleSpec(tokens: Token[], lineNo: number): Rule {
-    const rule: Rule = { loc: { file, line: lineNo, column: 1 }, matches: [] };
+  function parseRuleSpec(tokens: Token[], start: number, lineNo: number): Rule {
+    return specParser.parse(tokens, start, lineNo);
+  }
+}
+
+/**
+ * The rule part of an -A/-I line (after the chain name). One instance per
+ * parse, reused for every line: it allocates only the model objects it
+ * returns (100,000-rule dumps made per-line closures and token copies a
+ * visible share of the parse and of the garbage collector's work).
+ */
+class RuleSpecParser {
+  private tokens: Token[] = [];
+  private k = 0;
+  private lineNo = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly family: Family,
+    private readonly report: (severity: Diagnostic['severity'], loc: Location, message: string) => void,
+  ) {}
+
+  private at(t: { column: number; endColumn?: number }): Location {
+    return t.endColumn ? { file: this.file, line: this.lineNo, column: t.column, endColumn: t.endColumn } : { file: this.file, line: this.lineNo, column: t.column };
+  }
+
+  parse(tokens: Token[], start: number, lineNo: number): Rule {
+    this.tokens = tokens;
+    this.k = start;
+    this.lineNo = lineNo;
+    const rule: Rule = { loc: { file: this.file, line: lineNo, column: 1 }, matches: [] };
     let negNext: Token | undefined;
-    let k = 0;
     let lastMatch: Match | undefined;
-    const isOptionTok = (t: Token | undefined) => !!t && !t.quoted && isOptionWord(t.text);
-    const isBang = (t: Token | undefined) => !!t && !t.quoted && t.text === '!';
-
-    /** Arguments of an option: exactly `arity` words, or every word up to the next option. Handles old `--opt ! value`. */
-    const takeArgs = (optTok: Token, arity: number | undefined): { args: string[]; oldNeg: boolean } => {
-      let oldNeg = false;
-      if (arity !== 0 && isBang(tokens[k])) {
-        oldNeg = true;
-        report('warning', at(lineNo, tokens[k]!), `old-style negation '${optTok.text} ! ...' (iptables 1.8 rejects it); write '! ${optTok.text} ...'`);
-        k++;
-      }
-      const args: string[] = [];
-      if (arity !== undefined) {
-        for (let n = 0; n < arity; n++) {
-          const a = tokens[k];
-          if (!a || isOptionTok(a) || isBang(a)) throw new LineError(a ?? { column: optTok.endColumn }, `option '${optTok.text}' needs ${arity} argument${arity > 1 ? 's' : ''}`);
-          args.push(a.text);
-          k++;
-        }
-      } else {
-        while (k < tokens.length && !isOptionTok(tokens[k]) && !isBang(tokens[k])) args.push(tokens[k++]!.text);
-      }
-      return { args, oldNeg };
-    };
-
-    const neg = (t: Token, value: string, negated: boolean): Neg => ({ value, negated, loc: at(lineNo, t) });
-
-    while (k < tokens.length) {
-      const tok = tokens[k]!;
+    while (this.k < tokens.length) {
+      const tok = tokens[this.k]!;
       if (isBang(tok)) {
         if (negNext) throw new LineError(tok, "double '!'");
         negNext = tok;
-        k++;
+        this.k++;
         continue;
       }
       if (!isOptionTok(tok)) throw new LineError(tok, `unexpected '${tok.text}' (expected an option such as -s, -p, -m or -j)`);
-      k++;
+      this.k++;
       const negated = !!negNext;
       negNext = undefined;
-      const core = CORE[tok.text];
+      const core = coreOption(tok.text);
       if (core) {
         if (core === 'fragment') {
-          if (family === 'ipv6') throw new LineError(tok, "'-f' is IPv4 only");
-          rule.fragment = { value: true, negated, loc: at(lineNo, tok) };
+          if (this.family === 'ipv6') throw new LineError(tok, "'-f' is IPv4 only");
+          rule.fragment = { value: true, negated, loc: this.at(tok) };
           continue;
         }
-        const { args, oldNeg } = takeArgs(tok, 1);
-        const value = args[0]!;
+        const oldNeg = this.oldNegation(tok, 1);
+        const value = this.takeArgs(tok, 1)[0]!;
         const n = negated || oldNeg;
         if (core === 'match') {
           if (n) throw new LineError(tok, "'!' cannot negate '-m'");
-          lastMatch = { module: value, options: [], loc: at(lineNo, tok) };
+          lastMatch = { module: value, options: [], loc: this.at(tok) };
           rule.matches.push(lastMatch);
         } else if (core === 'jump' || core === 'goto') {
           if (rule.target) throw new LineError(tok, 'a rule can have only one target (-j/-g)');
-          rule.target = { name: value, goto: core === 'goto', options: [], loc: at(lineNo, tok) };
+          rule.target = { name: value, goto: core === 'goto', options: [], loc: this.at(tok) };
           lastMatch = undefined;
         } else {
           if (rule[core]) throw new LineError(tok, `multiple '${tok.text}' options are not allowed`);
-          rule[core] = neg(tok, value, n);
+          rule[core] = { value, negated: n, loc: this.at(tok) };
         }
         continue;
       }
       // A module option: find its owner as iptables does (loaded matches, then the implicit protocol match).
-      const name = tok.text.replace(/^--?/, '');
-      const option = (spec: ReturnType<typeof findOption>): Option => {
-        const { args, oldNeg } = takeArgs(tok, spec?.arity);
-        return { name, negated: negated || oldNeg, args, loc: at(lineNo, tok) };
-      };
+      const name = optionName(tok.text);
       if (rule.target && !lastMatch) {
         const tspec = TARGETS[rule.target.name];
-        rule.target.options.push(option(tspec ? findOption(tspec, name) : undefined));
+        rule.target.options.push(this.option(tok, name, negated, tspec ? findOption(tspec, name) : undefined));
         continue;
       }
       const owner = findOwner(rule, lastMatch, name);
       if (owner) {
-        owner.options.push(option(MATCHES[owner.module] ? findOption(MATCHES[owner.module]!, name) : undefined));
+        const spec = MATCHES[owner.module];
+        owner.options.push(this.option(tok, name, negated, spec ? findOption(spec, name) : undefined));
         continue;
       }
       const implicit = rule.proto && !rule.proto.negated ? implicitModule(rule.proto.value) : undefined;
-      if (implicit && findOption(MATCHES[implicit]!, name)) {
-        const m: Match = { module: implicit, options: [], loc: at(lineNo, tok) };
+      const implicitSpec = implicit ? findOption(MATCHES[implicit]!, name) : undefined;
+      if (implicit && implicitSpec) {
+        const m: Match = { module: implicit, options: [], loc: this.at(tok) };
         rule.matches.push(m);
-        m.options.push(option(findOption(MATCHES[implicit]!, name)));
+        m.options.push(this.option(tok, name, negated, implicitSpec));
         continue;
       }
       if (lastMatch) {
-        report('warning', at(lineNo, tok), `unknown option '${tok.text}' for module '${lastMatch.module}'`);
-        lastMatch.options.push(option(undefined));
+        this.report('warning', this.at(tok), `unknown option '${tok.text}' for module '${lastMatch.module}'`);
+        lastMatch.options.push(this.option(tok, name, negated, undefined));
         continue;
       }
       throw new LineError(tok, `unknown option '${tok.text}'${rule.proto ? '' : ' (a protocol option needs -p)'}`);
     }
     if (negNext) throw new LineError(negNext, "'!' at the end of the rule negates nothing");
+    // Arrays grown by push() keep room for 16 more entries: copies sized to
+    // their contents keep a 100,000-rule model about half as large.
+    rule.matches = rule.matches.slice();
+    for (const m of rule.matches) m.options = m.options.slice();
+    if (rule.target) rule.target.options = rule.target.options.slice();
     return rule;
   }
+
+  private option(tok: Token, name: string, negated: boolean, spec: OptionSpec | undefined): Option {
+    const oldNeg = this.oldNegation(tok, spec?.arity);
+    const args = this.takeArgs(tok, spec?.arity);
+    return { name, negated: negated || oldNeg, args, loc: this.at(tok) };
+  }
+
+  /** The old `--opt ! value` negation (iptables 1.8 rejects it): skips the `!` and warns. */
+  private oldNegation(optTok: Token, arity: number | undefined): boolean {
+    const t = this.tokens[this.k];
+    if (arity === 0 || !isBang(t)) return false;
+    this.report('warning', this.at(t!), `old-style negation '${optTok.text} ! ...' (iptables 1.8 rejects it); write '! ${optTok.text} ...'`);
+    this.k++;
+    return true;
+  }
+
+  /** Arguments of an option: exactly `arity` words, or every word up to the next option. */
+  private takeArgs(optTok: Token, arity: number | undefined): string[] {
+    const tokens = this.tokens;
+    if (arity === 1) {
+      const a = tokens[this.k];
+      if (!a || isOptionTok(a) || isBang(a)) throw new LineError(a ?? { column: optTok.endColumn }, `option '${optTok.text}' needs 1 argument`);
+      this.k++;
+      return [a.text];
+    }
+    const args: string[] = [];
+    if (arity !== undefined) {
+      for (let n = 0; n < arity; n++) {
+        const a = tokens[this.k];
+        if (!a || isOptionTok(a) || isBang(a)) throw new LineError(a ?? { column: optTok.endColumn }, `option '${optTok.text}' needs ${arity} argument${arity > 1 ? 's' : ''}`);
+        args.push(a.text);
+        this.k++;
+      }
+    } else {
+      while (this.k < tokens.length && !isOptionTok(tokens[this.k]) && !isBang(tokens[this.k])) args.push(tokens[this.k++]!.text);
+    }
+    return args.slice();
+  }
+}
+
+function isOptionTok(t: Token | undefined): boolean {
+  return !!t && !t.quoted && isOptionWord(t.text);
+}
+
+function isBang(t: Token | undefined): boolean {
+  return !!t && !t.quoted && t.text === '!';
+}
+
+type CoreField = 'src' | 'dst' | 'inIface' | 'outIface' | 'proto' | 'fragment' | 'match' | 'jump' | 'goto';
+
+/** Core options, short and long spellings -> the Rule field (a switch: no hashing of a fresh string per word). */
+function coreOption(w: string): CoreField | undefined {
+  switch (w) {
+    case '-s': case '--source': case '--src': return 'src';
+    case '-d': case '--destination': case '--dst': return 'dst';
+    case '-i': case '--in-interface': return 'inIface';
+    case '-o': case '--out-interface': return 'outIface';
+    case '-p': case '--protocol': return 'proto';
+    case '-f': case '--fragment': return 'fragment';
+    case '-m': case '--match': return 'match';
+    case '-j': case '--jump': return 'jump';
+    case '-g': case '--goto': return 'goto';
+    default: return undefined;
+  }
+}
+
+/** `--dport` -> `dport`, `-x` -> `x` (what /^--?/ removes). */
+function optionName(w: string): string {
+  return w.charCodeAt(1) === 45 ? w.slice(2) : w.slice(1);
 }
 
 /** `-x` or `--xy` (a letter or digit after the dashes), but not a negative number like `-1`. Same as /^--?[A-Za-z0-9]/ and not /^-\d/, without regexes (once per word). */

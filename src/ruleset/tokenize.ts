@@ -22,36 +22,38 @@ export interface TokenizeResult {
 
 export function tokenizeLine(line: string): TokenizeResult {
   const tokens: Token[] = [];
+  const n = line.length;
   let i = 0;
-  while (i < line.length) {
-    while (i < line.length && isSpace(line[i]!)) i++;
-    if (i >= line.length) break;
+  while (i < n) {
+    while (i < n && isSpace(line.charCodeAt(i))) i++;
+    if (i >= n) break;
     const start = i;
     // Fast path: a word without quotes is a plain slice of the line (no per-character concatenation).
-    while (i < line.length && !isSpace(line[i]!) && line[i] !== '"') i++;
-    if (i >= line.length || isSpace(line[i]!)) {
+    let c = 0;
+    while (i < n && !isSpace((c = line.charCodeAt(i))) && c !== QUOTE) i++;
+    if (i >= n || c !== QUOTE) {
       tokens.push({ text: line.slice(start, i), column: start + 1, endColumn: i + 1, quoted: false });
       continue;
     }
     let text = line.slice(start, i);
     let quoted = false;
-    while (i < line.length && !isSpace(line[i]!)) {
-      if (line[i] === '"') {
+    while (i < n && !isSpace(line.charCodeAt(i))) {
+      if (line.charCodeAt(i) === QUOTE) {
         quoted = true;
         const open = i;
         i++;
         let closed = false;
-        while (i < line.length) {
-          const c = line[i]!;
-          if (c === '\\' && i + 1 < line.length) {
+        while (i < n) {
+          const ch = line[i]!;
+          if (ch === '\\' && i + 1 < n) {
             text += line[i + 1];
             i += 2;
-          } else if (c === '"') {
+          } else if (ch === '"') {
             closed = true;
             i++;
             break;
           } else {
-            text += c;
+            text += ch;
             i++;
           }
         }
@@ -69,6 +71,9 @@ export function tokenizeLine(line: string): TokenizeResult {
   return { tokens };
 }
 
-function isSpace(c: string): boolean {
-  return c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\v' || c === '\f';
+const QUOTE = 34;
+
+/** Space, tab, CR, LF, VT, FF (what isspace() accepts in the C locale). */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
 }
