@@ -116,13 +116,23 @@ export function ruleBox(rule: Rule, family: Family): Box {
   return b;
 }
 
-const boxes: Record<Family, WeakMap<Rule, Box>> = { ipv4: new WeakMap(), ipv6: new WeakMap() };
+/**
+ * Where cachedRuleBox keeps a rule's box: a symbol-keyed slot on the rule
+ * itself. A WeakMap of 100,000 rules cost more to look up (and to trace in the
+ * garbage collector) than computing the boxes did. A rule's matches never
+ * change once parsed or generated (copies are made instead), so the box stays valid.
+ */
+const BOX_SLOT: Record<Family, symbol> = { ipv4: Symbol('box4'), ipv6: Symbol('box6') };
 
 /** ruleBox, computed once per rule (reach, the verdict walks and the diff all ask for it). */
 export function cachedRuleBox(rule: Rule, family: Family): Box {
-  const memo = boxes[family];
-  let b = memo.get(rule);
-  if (!b) memo.set(rule, (b = ruleBox(rule, family)));
+  const key = BOX_SLOT[family];
+  let b = (rule as unknown as Record<symbol, Box | undefined>)[key];
+  if (!b) {
+    b = ruleBox(rule, family);
+    // Not enumerable: `{ ...rule, src }` (a changed copy) must not inherit the box.
+    Object.defineProperty(rule, key, { value: b, enumerable: false });
+  }
   return b;
 }
 
