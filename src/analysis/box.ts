@@ -25,6 +25,14 @@ const U32_MAX = 0xffffffff;
 export interface Box {
   /** The box equals the rule's match set (see the file comment). */
   exact: boolean;
+  /**
+   * The match set is exactly the box (as if exact) AND one or more unmodelled
+   * matches, each encoded as a positive opaque literal (see space/encode.ts):
+   * `-s 10.0.0.5 -m mac --mac-source ...`. Such a rule matches no assignment
+   * whose opaque variables are all false, and every packet of the box for some
+   * assignment; reach.ts decides it without a BDD where that is enough.
+   */
+  opaqueOnly: boolean;
   /** No packet is in the box (so none matches the rule). */
   empty: boolean;
   /** `eth0`, `br0.+`; undefined = any interface. */
@@ -48,7 +56,7 @@ export interface Box {
 
 export function fullBox(): Box {
   return {
-    exact: true, empty: false, inIf: undefined, outIf: undefined, proto: -1, stateMask: ALL_STATES, frag: -1,
+    exact: true, opaqueOnly: false, empty: false, inIf: undefined, outIf: undefined, proto: -1, stateMask: ALL_STATES, frag: -1,
     srcLo: 0, srcHi: U32_MAX, dstLo: 0, dstHi: U32_MAX, spLo: 0, spHi: 65535, dpLo: 0, dpHi: 65535,
   };
 }
@@ -57,6 +65,7 @@ export function fullBox(): Box {
 export function ruleBox(rule: Rule, family: Family): Box {
   const b = fullBox();
   if (family !== 'ipv4') b.exact = false;
+  let opaque = false;
   if (rule.inIface) b.inIf = ifacePattern(b, rule.inIface.value, rule.inIface.negated);
   if (rule.outIface) b.outIf = ifacePattern(b, rule.outIface.value, rule.outIface.negated);
   if (rule.proto) {
@@ -109,9 +118,12 @@ export function ruleBox(rule: Rule, family: Family): Box {
         break;
       default:
         // icmp, iprange, recent, mark, limit, ...: a hull that ignores the match is still a hull.
-        b.exact = false;
+        if (isOpaqueLiteral(m)) opaque = true;
+        else b.exact = false;
     }
   }
+  b.opaqueOnly = b.exact && opaque;
+  if (opaque) b.exact = false;
   b.empty ||= b.stateMask === 0 || b.srcLo > b.srcHi || b.dstLo > b.dstHi || b.spLo > b.spHi || b.dpLo > b.dpHi;
   return b;
 }
@@ -156,6 +168,18 @@ export function packetBox(p: Packet, family: Family): Box {
   if (p.sport !== undefined) b.spLo = b.spHi = p.sport;
   if (p.dport !== undefined) b.dpLo = b.dpHi = p.dport;
   return b;
+}
+
+/** Modules the encoder models (space/encode.ts): never opaque as a whole. */
+const MODELLED: ReadonlySet<string> = new Set(['comment', 'tcp', 'udp', 'sctp', 'dccp', 'udplite', 'multiport', 'icmp', 'icmp6', 'conntrack', 'state', 'iprange', 'recent']);
+
+/**
+ * Whether the encoder turns the whole match into one positive opaque literal:
+ * a module it does not model, or `-m recent` with a check of earlier packets.
+ */
+export function isOpaqueLiteral(m: { module: string; options: readonly { name: string }[] }): boolean {
+  if (m.module === 'recent') return m.options.some((o) => o.name === 'rcheck' || o.name === 'update' || o.name === 'remove');
+  return !MODELLED.has(m.module);
 }
 
 function ifacePattern(b: Box, text: string, negated: boolean): string | undefined {
@@ -299,6 +323,7 @@ export function boxesMeet(a: Box, b: Box): boolean {
 export function meetBoxes(a: Box, b: Box): Box {
   const r: Box = {
     exact: false,
+    opaqueOnly: false,
     empty: !boxesMeet(a, b),
     inIf: ifaceMeet(a.inIf, b.inIf),
     outIf: ifaceMeet(a.outIf, b.outIf),
@@ -315,10 +340,11 @@ export function meetBoxes(a: Box, b: Box): Box {
 
 /** The smallest box holding both (a hull of a union; never exact). */
 export function joinBoxes(a: Box, b: Box): Box {
-  if (a.empty) return { ...b, exact: false };
-  if (b.empty) return { ...a, exact: false };
+  if (a.empty) return { ...b, exact: false, opaqueOnly: false };
+  if (b.empty) return { ...a, exact: false, opaqueOnly: false };
   return {
     exact: false,
+    opaqueOnly: false,
     empty: false,
     inIf: a.inIf === b.inIf ? a.inIf : undefined,
     outIf: a.outIf === b.outIf ? a.outIf : undefined,
@@ -334,11 +360,11 @@ export function joinBoxes(a: Box, b: Box): Box {
 
 /** The box of every packet but for the fields given (a hull for the callers' simple sets). */
 export function boxWith(fields: Partial<Box>): Box {
-  return { ...fullBox(), exact: false, ...fields };
+  return { ...fullBox(), exact: false, opaqueOnly: false, ...fields };
 }
 
 export function emptyBox(): Box {
-  return { ...fullBox(), exact: false, empty: true };
+  return { ...fullBox(), exact: false, opaqueOnly: false, empty: true };
 }
 
 /** The prefix block [len, prefix] that holds an unsigned 32-bit interval (for the overlap index). */

@@ -7,7 +7,8 @@ import { findChain, findTable, type Chain, type Rule, type Ruleset, type Table }
 import { CT_STATES, PacketSpace, parseProtocol, type BddNode, type Packet } from '../space/index.js';
 import type { LintContext } from '../lint/types.js';
 import { matchOf } from './spaces.js';
-import { builtinVerdicts, verdictsWithin, VerdictBudgetExceeded, type ChainVerdicts } from './verdict.js';
+import { builtinVerdicts, verdictBoundsWithin, VerdictBudgetExceeded, type ChainVerdicts, type VerdictBounds } from './verdict.js';
+import type { Verdict } from './targets.js';
 import { boxesMeet, cachedRuleBox, type Box } from './box.js';
 import { walkChain, type WalkEnd } from './walk.js';
 
@@ -23,13 +24,17 @@ export interface FilterChain {
    */
   verdicts(): ChainVerdicts;
   /**
-   * The verdict sets inside `set` only (each slot is verdicts()'s ∩ set), found
-   * by following those packets forwards: far cheaper when the set is a few
-   * example packets or a set early rules decide. `hulls`, boxes that together
-   * hold `set`, let the walk skip rules that cannot meet it. Throws
+   * Bounds of the verdict sets inside an opaque-free `set` only: `certain`
+   * (decided that way whatever the unmodelled matches say; a subset of
+   * certainly(verdicts()) ∩ set) and `possible` (a superset of
+   * possibly(verdicts()) ∩ set). Found by following those packets forwards
+   * (verdictBoundsWithin): far cheaper when the set is a few example packets or
+   * a set early rules decide. `hulls`, boxes that together hold `set`, let the
+   * walk skip rules that cannot meet it; `only: V` stops it once nothing
+   * more can be certain to get V (the other slots then say nothing). Throws
    * VerdictBudgetExceeded as verdicts() does.
    */
-  verdictsWithin(set: BddNode, hulls?: readonly Box[], maxNewNodes?: number): ChainVerdicts;
+  boundsWithin(set: BddNode, hulls?: readonly Box[], opts?: { maxNewNodes?: number; only?: Verdict }): VerdictBounds;
 }
 
 /**
@@ -61,7 +66,7 @@ function sharedVerdicts(sp: PacketSpace, table: Table, name: string): ChainVerdi
   return v;
 }
 
-function within(sp: PacketSpace, rs: Ruleset, table: Table, name: string, set: BddNode, hulls?: readonly Box[], maxNewNodes = VERDICT_NODE_BUDGET): ChainVerdicts {
+function within(sp: PacketSpace, rs: Ruleset, table: Table, name: string, set: BddNode, hulls?: readonly Box[], opts: { maxNewNodes?: number; only?: Verdict } = {}): VerdictBounds {
   const skip = hulls
     ? (rule: Rule) => {
         const b = cachedRuleBox(rule, rs.family);
@@ -69,7 +74,7 @@ function within(sp: PacketSpace, rs: Ruleset, table: Table, name: string, set: B
         return true;
       }
     : undefined;
-  return verdictsWithin(sp, table, name, skip ? { set, skip } : { set }, { maxNewNodes });
+  return verdictBoundsWithin(sp, table, name, skip ? { set, skip } : { set }, { maxNewNodes: opts.maxNewNodes ?? VERDICT_NODE_BUDGET, ...(opts.only ? { only: opts.only } : {}) });
 }
 
 /** Runs `fn` for each chain of filterChains, skipping (soundly) a chain whose verdict sets are over budget. */
@@ -100,7 +105,7 @@ export function filterChains(ctx: Pick<LintContext, 'rulesets' | 'analysis'>, na
       const chain = findChain(table, name);
       if (!chain || !chain.builtin) continue;
       const sp = ctx.analysis().space(rs.family);
-      out.push({ rs, table, chain, sp, verdicts: () => sharedVerdicts(sp, table, name), verdictsWithin: (set, hulls, max) => within(sp, rs, table, name, set, hulls, max) });
+      out.push({ rs, table, chain, sp, verdicts: () => sharedVerdicts(sp, table, name), boundsWithin: (set, hulls, opts) => within(sp, rs, table, name, set, hulls, opts) });
     }
   }
   return out;

@@ -24,9 +24,10 @@
 // those fail, or for rules a box cannot describe exactly.
 import type { Chain, Rule, Ruleset, Table } from '../ruleset/model.js';
 import { FALSE, type BddNode, type PacketSpace } from '../space/index.js';
-import { boxesMeet, cachedRuleBox, fullBox, joinBoxes, meetBoxes, emptyBox, type Box } from './box.js';
+import { boxesMeet, cachedRuleBox, fullBox, isOpaqueLiteral, joinBoxes, meetBoxes, emptyBox, type Box } from './box.js';
+import { matchText } from '../space/index.js';
 import { OverlapIndex } from './overlap-index.js';
-import { matchOf } from './spaces.js';
+import { coreOf, matchOf } from './spaces.js';
 import { targetKind, type TargetKind } from './targets.js';
 import { PREFERENCES, WitnessPicker, boxHolds, type Point } from './witness.js';
 import type { SpaceAnalysis } from '../lint/types.js';
@@ -93,8 +94,16 @@ class RuleInfo {
     return this.set;
   }
 
+  /** For an opaque-only rule: its packets with the unmodelled matches left out (= possibly(match)). */
+  get core(): BddNode {
+    return coreOf(this.owner.sp, this.rule);
+  }
+
   get approximated(): string[] {
-    return this.box.exact ? [] : matchOf(this.owner.sp, this.rule).approximated;
+    if (this.box.exact) return [];
+    // The encoder's notes for such a rule are these texts, in this order: no need to encode it.
+    if (this.box.opaqueOnly) return this.rule.matches.filter(isOpaqueLiteral).map((m) => matchText(m));
+    return matchOf(this.owner.sp, this.rule).approximated;
   }
 
   /** taken_j of the file comment. */
@@ -328,11 +337,23 @@ export class TableReach {
       const info = this.info(chain.rules[i]!);
       const k = info.kind.kind;
       if (k === 'continue') continue;
-      const m = info.match;
-      if (m === FALSE) continue;
-      const opaque = info.approximated.length > 0;
-      const surely = opaque ? sp.certainly(m) : m;
-      const maybe = opaque ? sp.possibly(m) : m;
+      // Removing from nothing needs no set (a MAC chain's RETURNs, walked from its final RETURN).
+      const removes = k === 'return' || (info.callee === undefined && k === 'goto');
+      if (removes && f === FALSE) continue;
+      let surely: BddNode;
+      let maybe: BddNode;
+      if (info.box.opaqueOnly) {
+        // Certainly matching: never (an opaque literal may be false); possibly: the box's packets.
+        if (info.box.empty) continue;
+        surely = FALSE;
+        maybe = info.core;
+      } else {
+        const m = info.match;
+        if (m === FALSE) continue;
+        const opaque = info.approximated.length > 0;
+        surely = opaque ? sp.certainly(m) : m;
+        maybe = opaque ? sp.possibly(m) : m;
+      }
       if (info.callee === undefined && (k === 'jump' || k === 'goto')) {
         // A jump to a missing chain: whatever it does, packets it would return still face f.
         if (k === 'goto') f = sp.diff(f, maybe);
@@ -362,7 +383,8 @@ export class TableReach {
       out.push(r);
       const box = info.box;
       // A box is a hull: an empty box means an empty match; an inexact one needs the BDD to say.
-      if (box.empty || !box.exact) r.empty = box.empty || info.match === FALSE;
+      // An opaque-only rule is its exact box AND satisfiable opaque literals: empty iff the box is.
+      if (box.empty || !(box.exact || box.opaqueOnly)) r.empty = box.empty || info.match === FALSE;
       if (r.empty) {
         r.reachable = false;
         return;
@@ -381,7 +403,9 @@ export class TableReach {
   private decide(chain: Chain, r: Reach, info: RuleInfo, entry: Entry, candidates: number[]): void {
     const sp = this.sp;
     const all = entry.all;
-    if (info.box.exact && this.picker) {
+    // A packet of the box (in the entry) that no earlier rule takes is a witness. For an
+    // opaque-only rule with nothing earlier to compete, it is one too: set its opaque literals.
+    if ((info.box.exact || (info.box.opaqueOnly && candidates.length === 0)) && this.picker) {
       if (candidates.length === 0 && all) return;
       const region = meetBoxes(info.box, entry.hull);
       for (let pref = 0; pref < PREFERENCES; pref++) {
@@ -427,7 +451,8 @@ export class TableReach {
   private takesPoint(rule: Rule, p: Point | undefined, bits: Uint8Array): boolean {
     const info = this.info(rule);
     const b = this.sp.bdd;
-    const matches = p && info.box.exact ? boxHolds(info.box, p) : b.evaluate(info.match, bits);
+    // The picker's assignments leave every opaque variable false: an opaque-only rule matches none of them.
+    const matches = p && info.box.exact ? boxHolds(info.box, p) : p && info.box.opaqueOnly ? false : b.evaluate(info.match, bits);
     if (!matches) return false;
     return info.takes !== Takes.Terminal || b.evaluate(this.terminal(info.callee!), bits);
   }

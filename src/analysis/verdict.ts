@@ -27,7 +27,7 @@
 import type { Chain, Rule, Table } from '../ruleset/model.js';
 import { FALSE, type BddNode, type PacketSpace } from '../space/index.js';
 import { BddNodeLimitExceeded } from '../space/bdd.js';
-import { matchOf } from './spaces.js';
+import { matchBounds, matchOf } from './spaces.js';
 import { targetKind, type TargetKind, type Verdict } from './targets.js';
 
 export interface ChainVerdicts {
@@ -444,4 +444,186 @@ function forwardChain(
   }
   path.delete(chain.name);
   return b.or(ret, rest);
+}
+
+// ---- forwards, with bounds instead of opaque variables ------------------------------
+
+/**
+ * Two approximations of the verdict sets inside an opaque-free set of packets:
+ * `certain` (a subset of what the chain decides that way whatever the
+ * unmodelled matches say: certainly(exact) ∩ set) and `possible` (a superset of
+ * possibly(exact) ∩ set). On a ruleset without unmodelled matches both are
+ * exactly verdictsWithin's sets.
+ */
+export interface VerdictBounds {
+  certain: ChainVerdicts;
+  possible: ChainVerdicts;
+}
+
+export interface BoundsOptions {
+  maxNewNodes?: number;
+  forwardNodeBudget?: number;
+  /**
+   * Only `certain[verdict]` is wanted: the walk may stop once nothing more can
+   * become certain for it, and the other slots of the result are then the
+   * whole set (`possible`) and nothing (`certain`), which is still true of them.
+   */
+  only?: Verdict;
+}
+
+/**
+ * VerdictBounds, walking forwards with two sets in play: the packets that
+ * reach a point whatever the unmodelled matches say (`must`) and those that
+ * reach it for some of their values (`may`). Each rule is taken by its
+ * matchBounds (surely, maybe), so no opaque variable enters a set: on the TUM
+ * firewall, where one `-m recent` rule may drop any packet, a question about
+ * certain acceptance is settled there instead of carrying 1,650 MAC
+ * predicates along. A packet is certain to get verdict V when `must` takes it
+ * to V, or when no other verdict can possibly take it (paths that differ with
+ * the unmodelled matches but all end alike). Each occurrence of a predicate
+ * counts as independent of the others, which is where the bounds can be
+ * looser than certainly()/possibly() of the exact sets; never the wrong way.
+ * Over the forward budget it falls back to the exact backward sets, bounded
+ * with certainly()/possibly().
+ */
+export function verdictBoundsWithin(sp: PacketSpace, table: Table, chainName: string, within: Within, opts: BoundsOptions = {}): VerdictBounds {
+  const chain = table.chains.find((c) => c.name === chainName);
+  const set = sp.and(within.set, sp.all());
+  if (!chain) {
+    const v: ChainVerdicts = { accept: set, drop: FALSE, reject: FALSE, unknown: FALSE };
+    return { certain: v, possible: v };
+  }
+  const b = sp.bdd;
+  const outer = opts.maxNewNodes === undefined ? Infinity : b.nodeCount + opts.maxNewNodes;
+  const limit = Math.min(outer, b.nodeCount + (opts.forwardNodeBudget ?? FORWARD_NODE_BUDGET));
+  try {
+    return b.withNodeLimit(limit, () => boundsFrom(sp, table, chain, set, within.skip, opts.only));
+  } catch (e) {
+    if (!(e instanceof BddNodeLimitExceeded)) throw e;
+    if (b.nodeCount >= outer) throw new VerdictBudgetExceeded(chainName, outer);
+    const rest = opts.maxNewNodes === undefined ? {} : { maxNewNodes: outer - b.nodeCount };
+    const v = builtinVerdicts(sp, table, chainName, { ...rest, within: { set, ...(within.skip ? { skip: within.skip } : {}) } });
+    const bound = (f: (x: BddNode) => BddNode): ChainVerdicts => ({ ...v, accept: f(v.accept), drop: f(v.drop), reject: f(v.reject), unknown: f(v.unknown) });
+    return { certain: bound((x) => sp.certainly(x)), possible: bound((x) => sp.possibly(x)) };
+  }
+}
+
+/** The walk's shared state (see boundsChain). */
+interface BoundsWalk {
+  sp: PacketSpace;
+  table: Table;
+  certain: Slots;
+  possible: Slots;
+  notes: string[];
+  path: Set<string>;
+  skip: ((rule: Rule) => boolean) | undefined;
+  /** Checked between the rules of the built-in chain: true ends the walk. */
+  settled: (must: BddNode) => boolean;
+  stopped: boolean;
+}
+
+function boundsFrom(sp: PacketSpace, table: Table, chain: Chain, set: BddNode, skip: ((rule: Rule) => boolean) | undefined, only: Verdict | undefined): VerdictBounds {
+  const w: BoundsWalk = {
+    sp,
+    table,
+    certain: new Array<BddNode>(SLOTS).fill(FALSE),
+    possible: new Array<BddNode>(SLOTS).fill(FALSE),
+    notes: [],
+    path: new Set(),
+    skip,
+    settled: () => false,
+    stopped: false,
+  };
+  if (only !== undefined) {
+    // Nothing more can become certain for `only` once no packet is sure to go on
+    // and the other verdicts may take every packet of the set.
+    const v = VERDICT_SLOT[only];
+    w.settled = (must) => {
+      if (must !== FALSE) return false;
+      let others: BddNode = FALSE;
+      for (let x = 0; x < RET; x++) if (x !== v) others = sp.or(others, w.possible[x]!);
+      return sp.implies(set, others);
+    };
+  }
+  const [mustEnd, mayEnd] = boundsChain(w, chain, set, set, true);
+  const { certain, possible, notes } = w;
+  if (w.stopped) {
+    const v = VERDICT_SLOT[only!];
+    const c: Slots = new Array<BddNode>(SLOTS).fill(FALSE);
+    c[v] = certain[v]!;
+    return { certain: toVerdicts(sp, c, []), possible: { accept: set, drop: set, reject: set, unknown: set } };
+  }
+  const p = chain.builtin ? policySlot(chain, notes) : UNKNOWN;
+  if (!chain.builtin) notes.push(`${chain.name} is a user chain: packets it returns are counted as unknown`);
+  certain[p] = sp.or(certain[p]!, mustEnd);
+  possible[p] = sp.or(possible[p]!, mayEnd);
+  // A packet no other verdict can possibly take is certain to get this one: that also
+  // covers packets whose paths differ with the unmodelled matches but all end alike
+  // (`-m recent --update -j DROP` before `-j DROP`), which `must` alone loses.
+  for (let v = 0; v < RET; v++) {
+    let others: BddNode = FALSE;
+    for (let x = 0; x < RET; x++) if (x !== v) others = sp.or(others, possible[x]!);
+    certain[v] = sp.or(certain[v]!, sp.diff(set, others));
+  }
+  return { certain: toVerdicts(sp, certain, notes), possible: toVerdicts(sp, possible, notes) };
+}
+
+/**
+ * Follows (must, may) through `chain`, adding what rules decide to the walk's
+ * `certain` and `possible`; returns the packets that RETURN or fall off the
+ * end, as [must, may]. A rule surely matching s and maybe matching y sends
+ * must ∩ s and may ∩ y its way, and leaves must \ y and may \ s for the next rule.
+ */
+function boundsChain(w: BoundsWalk, chain: Chain, mustIn: BddNode, mayIn: BddNode, top: boolean): [BddNode, BddNode] {
+  const { sp, table, certain, possible } = w;
+  const b = sp.bdd;
+  let must = mustIn;
+  let may = mayIn;
+  let retMust: BddNode = FALSE;
+  let retMay: BddNode = FALSE;
+  w.path.add(chain.name);
+  for (let i = 0; i < chain.rules.length && may !== FALSE && !w.stopped; i++) {
+    const rule = chain.rules[i]!;
+    const kind = targetKind(rule, table);
+    if (kind.kind === 'continue' || w.skip?.(rule)) continue;
+    // Encoded outside the limit, as in evaluateChain.
+    const { surely, maybe } = b.withNodeLimit(Infinity, () => matchBounds(sp, rule));
+    const ym = b.and(may, maybe);
+    if (ym === FALSE) continue;
+    const sm = b.and(must, surely);
+    let nextMust = b.diff(must, maybe);
+    let nextMay = b.diff(may, surely);
+    if (kind.kind === 'verdict') {
+      const s = VERDICT_SLOT[kind.verdict];
+      certain[s] = b.or(certain[s]!, sm);
+      possible[s] = b.or(possible[s]!, ym);
+    } else if (kind.kind === 'return') {
+      retMust = b.or(retMust, sm);
+      retMay = b.or(retMay, ym);
+    } else {
+      const callee = table.chains.find((c) => c.name === kind.chain && !c.builtin);
+      if (!callee || w.path.has(callee.name)) {
+        const why = callee ? 'it is part of a jump cycle' : 'it does not exist';
+        w.notes.push(`${rule.text ?? `${chain.name} rule ${i + 1}`}: chain ${kind.chain} cannot be followed (${why})`);
+        certain[UNKNOWN] = b.or(certain[UNKNOWN]!, sm);
+        possible[UNKNOWN] = b.or(possible[UNKNOWN]!, ym);
+      } else {
+        const [backMust, backMay] = boundsChain(w, callee, sm, ym, false);
+        // A jump's returns go on with the next rule; a goto's leave this chain too.
+        if (kind.kind === 'jump') {
+          nextMust = b.or(nextMust, backMust);
+          nextMay = b.or(nextMay, backMay);
+        } else {
+          retMust = b.or(retMust, backMust);
+          retMay = b.or(retMay, backMay);
+        }
+      }
+    }
+    must = nextMust;
+    may = nextMay;
+    // Between the built-in chain's rules `must` is every packet still sure to go on.
+    if (top && !w.stopped && w.settled(b.or(must, retMust))) w.stopped = true;
+  }
+  w.path.delete(chain.name);
+  return [b.or(retMust, must), b.or(retMay, may)];
 }

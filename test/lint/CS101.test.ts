@@ -73,6 +73,29 @@ runTable(check, [
     expect: [],
   },
   {
+    name: 'a user chain whose drops hang on -m recent / -m mac decides nothing for sure: later rules stay reachable',
+    input: `${head}
+      -A INPUT -s 10.0.0.0/8 -j BLOCK
+      -A INPUT -s 10.1.0.0/16 -j ACCEPT
+      -A BLOCK -m recent --rcheck --name x -j DROP
+      -A BLOCK -s 10.1.2.3/32 -m mac --mac-source 00:11:22:33:44:55 -j RETURN
+      -A BLOCK -s 10.1.2.3/32 -j DROP`,
+    options,
+    expect: [],
+  },
+  {
+    name: 'a MAC-checked RETURN before a DROP of the same host: the DROP and the rule after the jump are reachable',
+    input: `${head}
+      -A INPUT -s 10.1.2.3/32 -j BLOCK
+      -A INPUT -s 10.1.2.3/32 -p tcp -j ACCEPT
+      -A BLOCK -s 10.1.2.3/32 -m mac --mac-source 00:11:22:33:44:55 -j RETURN
+      -A BLOCK -s 10.1.2.3/32 -j DROP
+      -A BLOCK -s 10.1.2.3/32 -j DROP`,
+    options,
+    // Line 10 repeats line 9's verdict: CS102 (redundant), not CS101.
+    expect: [],
+  },
+  {
     name: 'a stateful match (-m recent) shadows nothing, but is itself shadowed by a plain rule',
     input: `${head}
       -A INPUT -s 10.0.0.0/8 -m recent --rcheck --seconds 60 --name x -j DROP

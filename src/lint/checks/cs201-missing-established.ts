@@ -16,7 +16,7 @@
 // matches say (it is outside every possible accept). Connections whose only
 // accepted NEW packets depend on an unmodelled match are not used.
 //
-// Only those few packets are followed through the ruleset (verdictsWithin),
+// Only those few packets are followed through the ruleset (verdictBoundsWithin),
 // never the verdict sets of every packet: on a 100,000-rule dump that is a few
 // thousand box comparisons instead of a BDD of the whole ruleset.
 import { catalogueEntry } from '../catalogue.js';
@@ -27,7 +27,7 @@ import { matchOf } from '../../analysis/spaces.js';
 import { targetKind } from '../../analysis/targets.js';
 import { FALSE, type BddNode, type Packet } from '../../space/index.js';
 import { boxWith, packetBox, STATE_BIT } from '../../analysis/box.js';
-import { VerdictBudgetExceeded, type ChainVerdicts } from '../../analysis/verdict.js';
+import { VerdictBudgetExceeded, type VerdictBounds } from '../../analysis/verdict.js';
 import type { Check, Finding, LintContext } from '../types.js';
 
 /** The chain whose accepted NEW packets have their replies in the given chain. */
@@ -83,7 +83,7 @@ function acceptedNew(ctx: LintContext, source: FilterChain): Packet[] {
   if (sp.isEmpty(base)) return [];
   let accepted: BddNode | undefined;
   try {
-    accepted = sp.certainly(source.verdictsWithin(base, [boxWith({ stateMask: STATE_BIT.NEW! })], EXACT_ACCEPTED_BUDGET).accept);
+    accepted = source.boundsWithin(base, [boxWith({ stateMask: STATE_BIT.NEW! })], { maxNewNodes: EXACT_ACCEPTED_BUDGET, only: 'ACCEPT' }).certain.accept;
     if (sp.isEmpty(accepted)) return [];
   } catch (e) {
     if (!(e instanceof VerdictBudgetExceeded)) throw e;
@@ -100,16 +100,16 @@ function acceptedNew(ctx: LintContext, source: FilterChain): Packet[] {
   }
   const examples = sets.map((s) => sp.example(s)).filter((p): p is Packet => p !== null && !p.assumptions);
   if (accepted !== undefined) return examples;
-  const proven = verdictsFor(source, examples).accept;
+  const proven = boundsFor(source, examples, 'ACCEPT').certain.accept;
   return examples.filter((p) => sp.contains(proven, p) === 'yes');
 }
 
-/** The chain's verdict sets for just these packets (followed forwards, skipping rules their boxes miss). */
-function verdictsFor(fc: FilterChain, packets: readonly Packet[]): ChainVerdicts {
+/** The chain's verdict bounds for just these packets (followed forwards, skipping rules their boxes miss). */
+function boundsFor(fc: FilterChain, packets: readonly Packet[], only?: 'ACCEPT'): VerdictBounds {
   const { sp } = fc;
   let set = FALSE;
   for (const p of packets) set = sp.or(set, sp.packetSet(p));
-  return fc.verdictsWithin(set, packets.map((p) => packetBox(p, fc.rs.family)));
+  return fc.boundsWithin(set, packets.map((p) => packetBox(p, fc.rs.family)), only ? { only } : {});
 }
 
 /** The first packet of an accepted connection that `fc` drops whatever the unmodelled matches say. */
@@ -130,7 +130,7 @@ function droppedFollowUp(ctx: LintContext, fc: FilterChain): { accepted: Packet;
   const from = source === fc.chain.name ? fc : sibling(ctx, fc, source);
   if (from) for (const p of from === fc ? own : acceptedNew(ctx, from)) add(p, source, reply(p), `the replies to connections ${source} accepts`);
   if (!candidates.length) return undefined;
-  const mayAccept = verdictsFor(fc, candidates.map((c) => c.followUp)).accept;
+  const mayAccept = boundsFor(fc, candidates.map((c) => c.followUp)).possible.accept;
   const c = candidates.find((x) => sp.contains(mayAccept, x.followUp) === 'no');
   return c && { accepted: c.accepted, acceptedIn: c.acceptedIn, dropped: c.followUp, what: c.what };
 }

@@ -24,7 +24,7 @@ function run(ctx: LintContext): Finding[] {
     let invalid = sp.and(stateSet(sp, 'INVALID'), chainPackets(sp, fc.chain.name));
     invalid = sp.diff(sp.diff(invalid, ifaceSet(sp, 'in', 'lo')), protoSet(sp, 'ipv6-icmp'));
     // Only INVALID packets matter: follow them alone (an early INVALID drop decides them all at once).
-    const accepted = sp.certainly(fc.verdictsWithin(invalid, [boxWith({ stateMask: STATE_BIT.INVALID! })]).accept);
+    const accepted = fc.boundsWithin(invalid, [boxWith({ stateMask: STATE_BIT.INVALID! })], { only: 'ACCEPT' }).certain.accept;
     if (sp.isEmpty(accepted)) return;
     // The accepting rules in table order; the walk of an example says which one really decides it.
     for (const chain of table.chains) {

@@ -16,7 +16,7 @@ function run(ctx: LintContext): Finding[] {
     if (!dropsByDefault(fc.table, fc.chain)) return;
     const { sp } = fc;
     const loopback = sp.and(sp.and(stateSet(sp, 'NEW'), ifaceSet(sp, 'in', 'lo')), chainPackets(sp, 'INPUT'));
-    const refused = sp.diff(loopback, sp.possibly(fc.verdictsWithin(loopback, [boxWith({ stateMask: STATE_BIT.NEW!, inIf: 'lo' })]).accept));
+    const refused = sp.diff(loopback, fc.boundsWithin(loopback, [boxWith({ stateMask: STATE_BIT.NEW!, inIf: 'lo' })]).possible.accept);
     const w = witness(sp, refused);
     if (!w) return;
     findings.push(findingWhereDecided(ctx, check, fc, w, `${fc.rs.family} INPUT drops loopback traffic, e.g. ${packetText(w.packet, 'INPUT')}; accept it first with '-A INPUT -i lo -j ACCEPT'`));

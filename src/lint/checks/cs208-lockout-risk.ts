@@ -17,8 +17,10 @@ function run(ctx: LintContext): Finding[] {
     const { sp } = fc;
     let ssh = sp.and(stateSet(sp, 'NEW'), sp.and(protoSet(sp, 'tcp'), sp.fieldEquals('dport', SSH_PORT)));
     ssh = sp.and(sp.diff(ssh, ifaceSet(sp, 'in', 'lo')), chainPackets(sp, 'INPUT'));
-    const v = fc.verdictsWithin(ssh, [boxWith({ stateMask: STATE_BIT.NEW!, proto: 6, dpLo: SSH_PORT, dpHi: SSH_PORT })]);
-    if (!sp.implies(ssh, sp.certainly(sp.or(v.drop, v.reject)))) return;
+    const { certain, possible } = fc.boundsWithin(ssh, [boxWith({ stateMask: STATE_BIT.NEW!, proto: 6, dpLo: SSH_PORT, dpHi: SSH_PORT })]);
+    // Dropped or rejected for sure: either one for sure, or nothing else possible.
+    const refused = sp.or(sp.or(certain.drop, certain.reject), sp.diff(ssh, sp.or(possible.accept, possible.unknown)));
+    if (!sp.implies(ssh, refused)) return;
     const w = witness(sp, ssh);
     if (!w) return;
     findings.push(findingWhereDecided(ctx, check, fc, w, `${fc.rs.family} INPUT drops every new SSH connection (tcp/22 from any address on any interface but lo), e.g. ${packetText(w.packet, 'INPUT')}: applying this ruleset over SSH locks you out; accept SSH from the administration network first`));
