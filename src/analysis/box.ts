@@ -10,12 +10,14 @@
 // the box, well formed, matches), which is what lets a packet picked from the
 // box stand as a witness. `exact` is only set for the plain forms the packet
 // space encodes without opaque variables, so an exact rule has no approximated
-// matches (CS304) by construction; anything else (negations, multiport, icmp,
-// tcp flags, unmodelled modules, IPv6 addresses) clears it, and those rules go
-// through the BDD.
+// matches (CS304) by construction (`--tcp-flags`/`--syn` included: a mask and
+// a value over the flags); anything else (negations, multiport, icmp,
+// unmodelled modules, IPv6 addresses) clears it, and those rules go through the
+// BDD, except that a rule which is an exact box plus unmodelled matches is
+// marked `opaqueOnly` (see there).
 import type { Family, Rule } from '../ruleset/model.js';
 import type { Packet } from '../space/index.js';
-import { PORT_PROTOCOLS, parseAddressMask, parsePortRange, parseProtocol } from '../space/fields.js';
+import { PORT_PROTOCOLS, parseAddressMask, parsePortRange, parseProtocol, parseTcpFlags } from '../space/fields.js';
 
 /** All five conntrack states (NEW, ESTABLISHED, RELATED, INVALID, UNTRACKED) as bits 0..4. */
 export const ALL_STATES = 0b11111;
@@ -52,12 +54,15 @@ export interface Box {
   spHi: number;
   dpLo: number;
   dpHi: number;
+  /** TCP flags: (flags & tfMask) === tfComp; tfMask 0 = no constraint. */
+  tfMask: number;
+  tfComp: number;
 }
 
 export function fullBox(): Box {
   return {
     exact: true, opaqueOnly: false, empty: false, inIf: undefined, outIf: undefined, proto: -1, stateMask: ALL_STATES, frag: -1,
-    srcLo: 0, srcHi: U32_MAX, dstLo: 0, dstHi: U32_MAX, spLo: 0, spHi: 65535, dpLo: 0, dpHi: 65535,
+    srcLo: 0, srcHi: U32_MAX, dstLo: 0, dstHi: U32_MAX, spLo: 0, spHi: 65535, dpLo: 0, dpHi: 65535, tfMask: 0, tfComp: 0,
   };
 }
 
@@ -88,6 +93,10 @@ export function ruleBox(rule: Rule, family: Family): Box {
         setProto(b, parseProtocol(m.module) as number);
         setFrag(b, 0);
         for (const o of m.options) {
+          if (m.module === 'tcp' && (o.name === 'tcp-flags' || o.name === 'syn')) {
+            tcpFlagsInto(b, o);
+            continue;
+          }
           const port = o.name === 'sport' || o.name === 'source-port' ? 's' : o.name === 'dport' || o.name === 'destination-port' ? 'd' : undefined;
           const range = port && o.args.length === 1 ? parsePortRange(o.args[0]!) : undefined;
           if (!range || o.negated) {
@@ -188,6 +197,22 @@ function ifacePattern(b: Box, text: string, negated: boolean): string | undefine
     return undefined;
   }
   return text === '' || text === '+' ? undefined : text;
+}
+
+/** `--tcp-flags MASK COMP` or `--syn` (FIN,SYN,RST,ACK SYN), as the encoder reads them; anything else leaves the box inexact. */
+function tcpFlagsInto(b: Box, o: { name: string; negated: boolean; args: readonly string[] }): void {
+  const [maskText, compText] = o.name === 'syn' ? ['FIN,SYN,RST,ACK', 'SYN'] : o.args;
+  const mask = o.args.length === (o.name === 'syn' ? 0 : 2) && maskText !== undefined ? parseTcpFlags(maskText) : undefined;
+  const comp = compText !== undefined ? parseTcpFlags(compText) : undefined;
+  if (o.negated || mask === undefined || comp === undefined) {
+    b.exact = false;
+    return;
+  }
+  const c = comp & mask;
+  // The kernel compares (flags & mask) == comp as given: a comp flag outside the mask never matches.
+  if (c !== comp || ((b.tfComp ^ c) & b.tfMask & mask) !== 0) b.empty = true;
+  b.tfComp = (b.tfComp & b.tfMask) | c;
+  b.tfMask |= mask;
 }
 
 function setProto(b: Box, p: number): void {
@@ -315,6 +340,7 @@ export function boxesMeet(a: Box, b: Box): boolean {
     (a.frag < 0 || b.frag < 0 || a.frag === b.frag) &&
     a.srcLo <= b.srcHi && b.srcLo <= a.srcHi && a.dstLo <= b.dstHi && b.dstLo <= a.dstHi &&
     a.spLo <= b.spHi && b.spLo <= a.spHi && a.dpLo <= b.dpHi && b.dpLo <= a.dpHi &&
+    ((a.tfComp ^ b.tfComp) & a.tfMask & b.tfMask) === 0 &&
     ifacesMeet(a.inIf, b.inIf) && ifacesMeet(a.outIf, b.outIf)
   );
 }
@@ -334,6 +360,7 @@ export function meetBoxes(a: Box, b: Box): Box {
     dstLo: Math.max(a.dstLo, b.dstLo), dstHi: Math.min(a.dstHi, b.dstHi),
     spLo: Math.max(a.spLo, b.spLo), spHi: Math.min(a.spHi, b.spHi),
     dpLo: Math.max(a.dpLo, b.dpLo), dpHi: Math.min(a.dpHi, b.dpHi),
+    tfMask: a.tfMask | b.tfMask, tfComp: a.tfComp | b.tfComp,
   };
   return r;
 }
@@ -355,7 +382,14 @@ export function joinBoxes(a: Box, b: Box): Box {
     dstLo: Math.min(a.dstLo, b.dstLo), dstHi: Math.max(a.dstHi, b.dstHi),
     spLo: Math.min(a.spLo, b.spLo), spHi: Math.max(a.spHi, b.spHi),
     dpLo: Math.min(a.dpLo, b.dpLo), dpHi: Math.max(a.dpHi, b.dpHi),
+    // The flags both fix, to the same value.
+    ...sharedFlags(a, b),
   };
+}
+
+function sharedFlags(a: Box, b: Box): { tfMask: number; tfComp: number } {
+  const tfMask = a.tfMask & b.tfMask & ~(a.tfComp ^ b.tfComp);
+  return { tfMask, tfComp: a.tfComp & tfMask };
 }
 
 /** The box of every packet but for the fields given (a hull for the callers' simple sets). */

@@ -6,7 +6,7 @@ import type { Location } from '../diagnostics.js';
 import { findChain, findTable, type Chain, type Rule, type Ruleset, type Table } from '../ruleset/model.js';
 import { CT_STATES, PacketSpace, parseProtocol, type BddNode, type Packet } from '../space/index.js';
 import type { LintContext } from '../lint/types.js';
-import { matchOf } from './spaces.js';
+import { coreOf, isEncoded, matchOf } from './spaces.js';
 import { builtinVerdicts, verdictBoundsWithin, VerdictBudgetExceeded, type ChainVerdicts, type VerdictBounds } from './verdict.js';
 import type { Verdict } from './targets.js';
 import { boxesMeet, cachedRuleBox, type Box } from './box.js';
@@ -164,7 +164,17 @@ export function witness(sp: PacketSpace, set: BddNode): Witness | null {
 
 /** Which rule (or the policy) decides the example packet in the chain. */
 export function decidedBy(fc: FilterChain, w: Witness): WalkEnd {
-  return walkChain(fc.table, fc.chain, (rule) => fc.sp.bdd.evaluate(matchOf(fc.sp, rule).set, w.bits)).end;
+  return walkChain(fc.table, fc.chain, (rule) => fc.sp.bdd.evaluate(exampleMatch(fc.sp, rule), w.bits)).end;
+}
+
+/**
+ * The set to test an example's bits against. The example prefers unmodelled
+ * predicates true (witness()); an opaque-only rule not encoded yet has no
+ * variables in the bits, so its predicates count as true: its box's packets.
+ */
+function exampleMatch(sp: PacketSpace, rule: Rule): BddNode {
+  if (cachedRuleBox(rule, sp.family).opaqueOnly && !isEncoded(sp, rule)) return coreOf(sp, rule);
+  return matchOf(sp, rule).set;
 }
 
 /** Where to report a finding about what decides a packet: the deciding rule, or the chain's policy. */

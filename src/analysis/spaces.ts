@@ -32,6 +32,11 @@ export function spaceFor(rulesets: readonly Ruleset[], family: Family, extraInte
   return sp;
 }
 
+/** Whether matchOf has encoded the rule in this space (its opaque variables exist). */
+export function isEncoded(sp: PacketSpace, rule: Rule): boolean {
+  return matches.get(sp)?.has(rule) ?? false;
+}
+
 /** sp.ruleMatch(rule), computed once per rule and space. */
 export function matchOf(sp: PacketSpace, rule: Rule): RuleMatch {
   let bySpace = matches.get(sp);

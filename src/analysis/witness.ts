@@ -93,7 +93,8 @@ export class WitnessPicker {
     const icmp = firstFragment && p.proto === (this.sp.family === 'ipv4' ? 1 : 58);
     p.icmpType = icmp ? choose(0, 255) : 0;
     p.icmpCode = 0;
-    p.tcpFlags = firstFragment && p.proto === TCP ? choose(0, 63) : 0;
+    // Flags the box fixes take its values; the others follow the preference.
+    p.tcpFlags = firstFragment && p.proto === TCP ? (choose(0, 63) & ~box.tfMask) | box.tfComp : 0;
     this.write(p);
     return p;
   }
@@ -143,6 +144,7 @@ export function boxHolds(b: Box, p: Point): boolean {
     (b.frag < 0 || b.frag === p.frag) &&
     p.src >= b.srcLo && p.src <= b.srcHi && p.dst >= b.dstLo && p.dst <= b.dstHi &&
     p.sport >= b.spLo && p.sport <= b.spHi && p.dport >= b.dpLo && p.dport <= b.dpHi &&
+    (p.tcpFlags & b.tfMask) === b.tfComp &&
     ifaceHolds(b.inIf, p.inIf) && ifaceHolds(b.outIf, p.outIf)
   );
 }

@@ -303,7 +303,9 @@ class RuleEncoder {
     const mask = parseTcpFlags(maskText);
     const comp = parseTcpFlags(compText);
     if (mask === undefined || comp === undefined) return undefined;
-    return this.sp.fieldMasked('tcpFlags', BigInt(comp & mask), BigInt(mask & TCP_FLAGS_ALL));
+    // The kernel compares (flags & mask) == comp as given: a comp flag outside the mask never matches.
+    if ((comp & ~mask) !== 0) return FALSE;
+    return this.sp.fieldMasked('tcpFlags', BigInt(comp), BigInt(mask & TCP_FLAGS_ALL));
   }
 
   /** `-m multiport --dports 80,443,1000:2000` (needs a port protocol, like the kernel's checkentry). */

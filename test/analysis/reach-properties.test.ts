@@ -1,6 +1,6 @@
 // Property tests of the reachability analysis (src/analysis/reach.ts) against
 // brute force: random small rulesets (a built-in chain and two user chains,
-// jumps, gotos, RETURN, negations, interface wildcards, a stateful match) and
+// jumps, gotos, RETURN, negations, interface wildcards, tcp flags, a stateful match) and
 // every concrete packet built from the boundary values the rules mention (plus
 // one value outside each), walked by the plain interpreter in walk.ts.
 //
@@ -23,6 +23,8 @@ const SOURCES = ['10.0.0.0/8', '10.1.0.0/16', '10.1.2.3/32', '192.168.0.0/16'];
 const IFACES = ['eth0', 'eth1', 'br0.10', 'br0.+'];
 const PORTS = ['22', '80', '79:81', '1000:65535'];
 const STATES = ['NEW', 'ESTABLISHED', 'RELATED,ESTABLISHED', 'INVALID', 'NEW,UNTRACKED'];
+/** Includes a comparison outside its own mask, which the kernel never matches. */
+const FLAGS = ['--syn', '--tcp-flags FIN,SYN,RST,ACK SYN', '--tcp-flags SYN,ACK ACK', '--tcp-flags SYN SYN,ACK'];
 
 const neg = fc.boolean().map((b) => (b ? '! ' : ''));
 const part = <T>(a: fc.Arbitrary<T>) => fc.option(a, { freq: 2, nil: undefined });
@@ -33,6 +35,7 @@ function matchText(opaque: boolean) {
       src: part(fc.tuple(neg, fc.constantFrom(...SOURCES))),
       iface: part(fc.tuple(neg, fc.constantFrom(...IFACES))),
       l4: part(fc.tuple(fc.constantFrom('tcp', 'udp'), part(fc.tuple(fc.boolean(), fc.constantFrom(...PORTS))))),
+      flags: part(fc.tuple(neg, fc.constantFrom(...FLAGS))),
       multiport: part(fc.constantFrom('22,80', '80,1000:2000')),
       state: part(fc.tuple(neg, fc.constantFrom(...STATES))),
       recent: opaque ? fc.integer({ min: 0, max: 3 }).map((n) => n === 0) : fc.constant(false),
@@ -44,6 +47,7 @@ function matchText(opaque: boolean) {
       if (m.l4) {
         out.push(`-p ${m.l4[0]} -m ${m.l4[0]}`);
         if (m.l4[1]) out.push(`${m.l4[1][0] ? '! ' : ''}--dport ${m.l4[1][1]}`);
+        if (m.l4[0] === 'tcp' && m.flags) out.push(`${m.flags[0]}${m.flags[1]}`);
         if (m.multiport && !m.l4[1]) out.push(`-m multiport --dports ${m.multiport}`);
       }
       if (m.state) out.push(`-m conntrack ${m.state[0]}--ctstate ${m.state[1]}`);
@@ -96,7 +100,9 @@ function packets(): Packet[] {
         const base = { in: inIf, out: 'eth9', src: ip(s), dst: '10.9.9.9', state };
         out.push({ ...base, proto: 'icmp', icmpType: 8, icmpCode: 0 });
         for (const proto of ['tcp', 'udp'])
-          for (const dport of ports) out.push({ ...base, proto, sport: 40000, dport, ...(proto === 'tcp' ? { tcpFlags: 'SYN' } : {}) });
+          for (const dport of ports)
+            for (const tcpFlags of proto === 'tcp' ? ['SYN', 'ACK', 'SYN,ACK'] : [undefined])
+              out.push({ ...base, proto, sport: 40000, dport, ...(tcpFlags ? { tcpFlags } : {}) });
       }
   return out;
 }

@@ -96,6 +96,16 @@ runTable(check, [
     expect: [],
   },
   {
+    name: 'tcp flags: --syn is --tcp-flags FIN,SYN,RST,ACK SYN; ACK-only packets are another set',
+    input: `${head}
+      -A INPUT -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -j DROP
+      -A INPUT -p tcp -m tcp --syn -j ACCEPT
+      -A INPUT -p tcp -m tcp --tcp-flags SYN,ACK ACK -j DROP
+      -A INPUT -p tcp -m tcp --tcp-flags ACK ACK -j ACCEPT`,
+    options,
+    expect: ['6:1'],
+  },
+  {
     name: 'a stateful match (-m recent) shadows nothing, but is itself shadowed by a plain rule',
     input: `${head}
       -A INPUT -s 10.0.0.0/8 -m recent --rcheck --seconds 60 --name x -j DROP

@@ -28,6 +28,16 @@ runTable(check, [
     messages: ['matches no packet'],
   },
   {
+    // The kernel compares (flags & mask) == comp as given (xt_tcpudp), checked in a namespace: SYN SYN,ACK counts no SYN.
+    name: 'tcp flags compared outside their own mask',
+    input: `${head}
+      -A INPUT -p tcp -m tcp --tcp-flags SYN SYN,ACK -j ACCEPT
+      -A INPUT -p tcp -m tcp --tcp-flags SYN,ACK SYN -j ACCEPT
+      -A INPUT -p tcp -m tcp ! --tcp-flags SYN SYN,ACK -j ACCEPT`,
+    options,
+    expect: ['3:1'],
+  },
+  {
     name: 'a source outside its own negated range',
     input: `${head}
       -A INPUT ! -s 10.0.0.0/8 -m iprange --src-range 10.0.0.1-10.0.0.9 -j ACCEPT
