@@ -89,6 +89,9 @@ export function protocolName(n: number): string {
 
 /** `tcp`, `6`, `all` (→ null = any); undefined for an unknown name. */
 export function parseProtocol(text: string): number | null | undefined {
+  // The spellings nearly every rule uses, without a lower-casing copy and a regex (once per rule and match).
+  if (text === 'tcp') return 6;
+  if (text === 'udp') return 17;
   const t = text.toLowerCase();
   if (t === 'all' || t === '0') return null;
   if (/^\d+$/.test(t)) {
