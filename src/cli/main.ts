@@ -1,5 +1,6 @@
 // The command line: a thin layer that wires commander to the library API.
 // Exit codes (ShellCheck style): 0 ok, 1 findings/differences, 2 input or usage error.
+import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import { ChainsmithError, SourceMap, renderDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { describeIoError, readInput, writeOutput } from './io.js';
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--topology <file>', 'topology file (overrides the policy\'s topology line)')
     .option('--no-comments', 'leave out the source comments on each rule')
     .action(async (policy: string, o: { output?: string; ipv6Out?: string; topology?: string; comments: boolean }) => {
+      growYoungGenerationAtOnce();
       const { compilePolicy } = await import('../compile/compile.js');
       const text = readInput(policy);
       const res = compilePolicy(text, policy, { ...(o.topology ? { topology: o.topology } : {}), comments: o.comments, sources });
@@ -263,6 +265,20 @@ function writeInputDiagnostics(diags: readonly Diagnostic[], sources: SourceMap)
     process.stderr.write(renderDiagnostic(d, sources) + '\n');
   }
   for (const h of hidden.values()) process.stderr.write(`${h.file}: ... and ${h.count} more like this: ${h.message}\n`);
+}
+
+/**
+ * A compile keeps every rule's AST, resolved form and ruleset model alive until
+ * the next stage is done with it. V8 starts with a small young generation and
+ * doubles it a step at a time, and until it has reached its maximum size it
+ * neither pretenures such long-lived objects nor lets short-lived ones die
+ * before they are copied. Growing it to V8's usual maximum (which stays as it
+ * is) in one step saves a 10,000-rule policy a fifth of the collector's copying,
+ * half of what it copied while parsing. V8 reads the flag at each growth, so
+ * setting it here, before any work, takes effect.
+ */
+function growYoungGenerationAtOnce(): void {
+  setFlagsFromString('--semi-space-growth-factor=16');
 }
 
 /** Maps any failure to an exit status and a message without a stack trace. */

@@ -76,13 +76,23 @@ function resolveStage(text: string, file: string, opts: CompileOptions): Resolve
 
 /** resolved policy -> one ruleset model per address family. */
 function generateStage(resolved: Resolved, text: string, opts: CompileOptions): { rulesets: Ruleset[]; diagnostics: Diagnostic[] } {
-  const lines = text.split(/\r?\n/);
   const { rulesets, diagnostics: genDiags } = generate(resolved.policy, {
     comments: opts.comments !== false,
-    suppressionsAt: (line) => suppressionBefore(lines, line),
+    suppressionsAt: suppressionsIn(text),
   });
   failOn(genDiags);
   return { rulesets, diagnostics: [...resolved.diagnostics, ...genDiags] };
+}
+
+/**
+ * The suppressions before each line of a policy. Every suppression comment
+ * names chainsmith (`# chainsmith: disable=...`), so a policy without that word
+ * has none, and its lines need not be split and looked back through per rule.
+ */
+function suppressionsIn(text: string): ((line: number) => string[] | undefined) | undefined {
+  if (!text.includes('chainsmith:')) return undefined;
+  const lines = text.split(/\r?\n/);
+  return (line) => suppressionBefore(lines, line);
 }
 
 function failOn(diags: Diagnostic[]): void {

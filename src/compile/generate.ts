@@ -97,7 +97,8 @@ export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { 
     };
     let lastSuppressions: { line: number; codes: string[] | undefined } | undefined;
     const suppressionsAt = (line: number): string[] | undefined => {
-      if (lastSuppressions?.line !== line) lastSuppressions = { line, codes: opts.suppressionsAt?.(line) };
+      if (opts.suppressionsAt === undefined) return undefined; // a policy without any: no bookkeeping per rule
+      if (lastSuppressions?.line !== line) lastSuppressions = { line, codes: opts.suppressionsAt(line) };
       return lastSuppressions.codes && [...lastSuppressions.codes];
     };
     const implicitOrigin: Location = { file: policy.file, line: 1, column: 1 };
@@ -259,6 +260,8 @@ function expandPair(s: Term, t: Term, chain: ChainKey, svcMatches: ServiceMatch[
 /** [undefined] for "any address", the family's CIDRs, or null when the term has none in this family. */
 function cidrsFor(t: Term, family: Family): Array<Cidr | undefined> | null {
   if (t.kind !== 'net' || !t.cidrs) return [undefined];
+  // The term's own list when it is all in this family (the usual case): only read.
+  if (t.cidrs.length > 0 && t.cidrs.every((c) => c.family === family)) return t.cidrs;
   const list = t.cidrs.filter((c) => c.family === family);
   return list.length ? list : null;
 }
@@ -315,6 +318,7 @@ function serviceMatches(services: ServiceSpec[]): ServiceMatch[] {
 
 /** `icmp/3/4, icmp/fragmentation-needed` name the same packets: one rule, not two. */
 function uniqueServices(list: ServiceSpec[]): ServiceSpec[] {
+  if (list.length < 2) return list; // most rules name one service
   const seen = new Set<string>();
   return list.filter((s) => {
     const k = `${s.proto}|${s.icmpType ?? ''}|${(s.ports ?? []).map((p) => `${p.low}:${p.high}`).join(',')}`;
@@ -325,6 +329,7 @@ function uniqueServices(list: ServiceSpec[]): ServiceSpec[] {
 }
 
 function dedupePorts(list: Array<{ low: number; high: number }>): Array<{ low: number; high: number }> {
+  if (list.length < 2) return list;
   const seen = new Set<string>();
   return list.filter((p) => {
     const k = `${p.low}:${p.high}`;

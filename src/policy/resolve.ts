@@ -190,11 +190,16 @@ export function resolvePolicy(ast: PolicyFile, topology: Topology | undefined): 
           diags.push(error(e.zonePos, `unknown zone '${e.zone}'${hint}${topology ? '' : ' (no topology is loaded)'}`));
           return null;
         }
-        const inner = e.target.kind === 'address' ? endpoint(e.target) : expandName(e.target.name, e.target.pos, []);
+        if (e.target.kind === 'address') {
+          // The usual pin, `zone:ADDRESS`: one term, built directly.
+          const c = literal(e.target);
+          return c ? [{ kind: 'net', ifaces: ifacesOf(zone), cidrs: [c] }] : null;
+        }
+        const inner = expandName(e.target.name, e.target.pos, []);
         if (!inner) return null;
         for (const t of inner) {
           if (t.kind !== 'net' || t.ifaces) {
-            diags.push(error(e.target.pos, `'${e.target.kind === 'name' ? e.target.name : e.target.text}' cannot be pinned to a zone: only addresses can`));
+            diags.push(error(e.target.pos, `'${e.target.name}' cannot be pinned to a zone: only addresses can`));
             return null;
           }
         }
@@ -315,7 +320,8 @@ function protoSpec(it: ServiceItem & { kind: 'proto' }, diags: Diagnostic[]): Se
     // The name iptables-save prints (from /etc/protocols), so the output round-trips.
     printed = PROTO_NAMES[n] ?? String(n);
   }
-  const spec: ServiceSpec = { proto: printed, pos: it.pos, ...(family ? { family } : {}) };
+  const spec: ServiceSpec = { proto: printed, pos: it.pos };
+  if (family) spec.family = family;
   if (it.ports && it.ports.length) {
     if (!PORT_PROTOCOLS.has(printed)) {
       diags.push(error(it.pos, `'${it.proto}' has no ports; ports exist for tcp, udp, sctp, udplite and dccp`));

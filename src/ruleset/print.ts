@@ -18,9 +18,16 @@ function isSaveStringBare(c: number): boolean {
 /** xtables_save_string: bare if only [A-Za-z0-9_-] (and not empty), else "..." with \ " ' escaped. */
 export function saveString(s: string): string {
   let bare = s !== '';
-  for (let i = 0; bare && i < s.length; i++) bare = isSaveStringBare(s.charCodeAt(i));
+  let escapes = false;
+  // One scan decides both, so the usual quoted text (a rule's comment) skips the replace.
+  for (let i = 0; i < s.length && !escapes; i++) {
+    const c = s.charCodeAt(i);
+    if (isSaveStringBare(c)) continue;
+    bare = false;
+    escapes = c === 34 || c === 92 || c === 39;
+  }
   if (bare) return s;
-  return '"' + s.replace(/["\\']/g, (c) => '\\' + c) + '"';
+  return '"' + (escapes ? s.replace(/["\\']/g, (c) => '\\' + c) : s) + '"';
 }
 
 /** An argument of a module that does not use save_string: quoted only if it would not survive tokenising. */
