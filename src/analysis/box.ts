@@ -345,6 +345,29 @@ export function boxesMeet(a: Box, b: Box): boolean {
   );
 }
 
+/** Every packet of box `inner` is in box `outer` (as boxes: for sets, `outer` must be exact). */
+export function boxContains(outer: Box, inner: Box): boolean {
+  if (inner.empty) return true;
+  if (outer.empty) return false;
+  return (
+    (outer.proto < 0 || outer.proto === inner.proto) &&
+    (inner.stateMask & ~outer.stateMask) === 0 &&
+    (outer.frag < 0 || outer.frag === inner.frag) &&
+    outer.srcLo <= inner.srcLo && inner.srcHi <= outer.srcHi && outer.dstLo <= inner.dstLo && inner.dstHi <= outer.dstHi &&
+    outer.spLo <= inner.spLo && inner.spHi <= outer.spHi && outer.dpLo <= inner.dpLo && inner.dpHi <= outer.dpHi &&
+    (outer.tfMask & ~inner.tfMask) === 0 && ((outer.tfComp ^ inner.tfComp) & outer.tfMask) === 0 &&
+    ifaceContains(outer.inIf, inner.inIf) && ifaceContains(outer.outIf, inner.outIf)
+  );
+}
+
+/** Every name `inner` matches, `outer` matches too (undefined = any). */
+function ifaceContains(outer: string | undefined, inner: string | undefined): boolean {
+  if (outer === undefined) return true;
+  if (inner === undefined) return false;
+  if (outer === inner) return true;
+  return outer.endsWith('+') && inner.startsWith(outer.slice(0, -1));
+}
+
 /** a ∩ b (not exact: only used to pick witnesses). */
 export function meetBoxes(a: Box, b: Box): Box {
   const r: Box = {

@@ -24,7 +24,7 @@
 // those fail, or for rules a box cannot describe exactly.
 import type { Chain, Rule, Ruleset, Table } from '../ruleset/model.js';
 import { FALSE, type BddNode, type PacketSpace } from '../space/index.js';
-import { boxesMeet, cachedRuleBox, fullBox, isOpaqueLiteral, joinBoxes, meetBoxes, emptyBox, type Box } from './box.js';
+import { boxContains, boxesMeet, cachedRuleBox, fullBox, isOpaqueLiteral, joinBoxes, meetBoxes, emptyBox, type Box } from './box.js';
 import { matchText } from '../space/index.js';
 import { OverlapIndex } from './overlap-index.js';
 import { coreOf, matchOf } from './spaces.js';
@@ -151,10 +151,15 @@ interface Entry {
   all: boolean;
   /** The union is E(C) (unused when `all`). */
   parts: BddNode[];
+  /** A box holding each part (same order): where to look for witnesses. */
+  partHulls: Box[];
   hull: Box;
   /** The union, once built. */
   union?: BddNode;
 }
+
+/** How many of an entry's ways in a rule's witness search tries (each costs up to PREFERENCES packets). */
+const MAX_WITNESS_REGIONS = 4;
 
 /** Beyond this many parts an entry is kept as one set (parts multiply along chains of chains). */
 const MAX_ENTRY_PARTS = 64;
@@ -249,7 +254,7 @@ export class TableReach {
   entry(chain: Chain): Entry {
     let e = this.entries.get(chain);
     if (e) return e;
-    const all: Entry = { all: true, parts: [], hull: fullBox() };
+    const all: Entry = { all: true, parts: [], partHulls: [], hull: fullBox() };
     const callers = chain.builtin ? [] : (this.callers.get(chain.name) ?? []);
     // A built-in chain, or a user chain nothing enters: analysed as entered by every packet.
     if (callers.length === 0) e = all;
@@ -258,6 +263,7 @@ export class TableReach {
     else {
       const sp = this.sp;
       let parts: BddNode[] = [];
+      let partHulls: Box[] = [];
       let hull = emptyBox();
       // Many ways in (a shared LOG-and-drop chain): the exact reach of every jump
       // costs more than it can tell; the jumps' matches within their chains'
@@ -268,16 +274,25 @@ export class TableReach {
         const rule = c.chain.rules[c.index]!;
         if (!results[c.index]!.reachable) continue;
         const from = this.entry(c.chain);
+        const box = this.info(rule).box;
         const ways = exact ? [this.reachOf(c.chain, c.index)] : from.all ? [this.info(rule).match] : from.parts.map((p) => sp.and(p, this.info(rule).match));
         if (ways.every((w) => w === FALSE)) continue;
-        parts.push(...ways);
-        hull = joinBoxes(hull, meetBoxes(this.info(rule).box, from.hull));
+        const wayHulls = exact || from.all ? [meetBoxes(box, from.hull)] : from.partHulls.map((h) => meetBoxes(box, h));
+        ways.forEach((w, k) => {
+          if (w === FALSE) return;
+          parts.push(w);
+          partHulls.push(wayHulls[k]!);
+        });
+        hull = joinBoxes(hull, meetBoxes(box, from.hull));
       }
       // Unmodelled predicates of the callers (MAC checks, rate limits) would be
       // dragged into every rule of the chain; "may enter" is a sound superset.
-      parts = parts.filter((p) => p !== FALSE).map((p) => sp.possibly(p));
-      if (parts.length > MAX_ENTRY_PARTS) parts = [parts.reduce((u, p) => sp.or(u, p), FALSE)];
-      e = { all: false, parts, hull };
+      parts = parts.map((p) => sp.possibly(p));
+      if (parts.length > MAX_ENTRY_PARTS) {
+        parts = [parts.reduce((u, p) => sp.or(u, p), FALSE)];
+        partHulls = [hull];
+      }
+      e = { all: false, parts, partHulls, hull };
     }
     this.entries.set(chain, e);
     return e;
@@ -289,6 +304,17 @@ export class TableReach {
     if (e.all) return this.sp.all();
     if (e.union === undefined) e.union = e.parts.reduce((u, p) => this.sp.or(u, p), FALSE);
     return e.union;
+  }
+
+  /** Where a box meets the entry's ways in, at most MAX_WITNESS_REGIONS of them. */
+  private regionsOf(box: Box, e: Entry): Box[] {
+    const out: Box[] = [];
+    for (const h of e.partHulls) {
+      const r = meetBoxes(box, h);
+      if (!r.empty) out.push(r);
+      if (out.length === MAX_WITNESS_REGIONS) break;
+    }
+    return out;
   }
 
   /** E ∩ set, part by part. */
@@ -330,6 +356,11 @@ export class TableReach {
     const done = this.terms.get(chain);
     if (done !== undefined) return done;
     if (this.termInProgress.has(chain)) return FALSE;
+    const boxed = this.terminalByBoxes(chain);
+    if (boxed !== undefined) {
+      this.terms.set(chain, boxed);
+      return boxed;
+    }
     this.termInProgress.add(chain);
     const sp = this.sp;
     let f: BddNode = FALSE;
@@ -372,6 +403,43 @@ export class TableReach {
     return f;
   }
 
+  /**
+   * terminal() for a chain of verdicts and RETURNs whose rules are all boxes
+   * (exact, or opaque-only), done on the boxes: f is kept as the list of
+   * verdict rules it is the union of, and a RETURN removes the ones its box
+   * contains (a partial overlap gives up: undefined, and terminal() does it on
+   * BDDs). Only the rules left at the end are encoded. A MAC chain
+   * (`-s X -m mac ... -j RETURN`, `-s X -j DROP` per host, a final RETURN)
+   * comes out empty without one BDD, where the same walk on BDDs encoded every
+   * host twice. Same set as terminal()'s walk: an opaque-only verdict surely
+   * takes nothing, and an opaque-only RETURN maybe takes its box.
+   */
+  private terminalByBoxes(chain: Chain): BddNode | undefined {
+    let kept: RuleInfo[] = [];
+    for (let i = chain.rules.length - 1; i >= 0; i--) {
+      const info = this.info(chain.rules[i]!);
+      const k = info.kind.kind;
+      if (k === 'continue') continue;
+      if (k !== 'verdict' && k !== 'return') return undefined;
+      const box = info.box;
+      if (!box.exact && !box.opaqueOnly) return undefined;
+      if (box.empty) continue;
+      if (k === 'verdict') {
+        if (box.exact) kept.push(info);
+        continue;
+      }
+      const next: RuleInfo[] = [];
+      for (const v of kept) {
+        if (!boxesMeet(v.box, box)) next.push(v);
+        else if (!boxContains(box, v.box)) return undefined;
+      }
+      kept = next;
+    }
+    let f: BddNode = FALSE;
+    for (const v of kept) f = this.sp.or(f, v.match);
+    return f;
+  }
+
   private analyse(chain: Chain): Reach[] {
     const sp = this.sp;
     const entry = this.entry(chain);
@@ -403,17 +471,24 @@ export class TableReach {
   private decide(chain: Chain, r: Reach, info: RuleInfo, entry: Entry, candidates: number[]): void {
     const sp = this.sp;
     const all = entry.all;
-    // A packet of the box (in the entry) that no earlier rule takes is a witness. For an
-    // opaque-only rule with nothing earlier to compete, it is one too: set its opaque literals.
-    if ((info.box.exact || (info.box.opaqueOnly && candidates.length === 0)) && this.picker) {
+    // A packet of the rule (in the entry) that no earlier rule takes is a witness. A
+    // packet of an exact box is in the rule; of an opaque-only rule's box too, when
+    // nothing earlier competes (set its opaque literals); otherwise the rule's set says.
+    const boxOnly = info.box.exact || (info.box.opaqueOnly && candidates.length === 0);
+    if (this.picker && (boxOnly || !info.box.opaqueOnly)) {
+      // Not empty (checked before): with every packet entering and nothing earlier, reachable.
       if (candidates.length === 0 && all) return;
-      const region = meetBoxes(info.box, entry.hull);
-      for (let pref = 0; pref < PREFERENCES; pref++) {
-        const p = this.picker.pick(region, pref);
-        const bits = this.picker.bits;
-        if (!all && !this.entryHolds(entry, bits)) continue;
-        if (!candidates.some((j) => this.takesPoint(chain.rules[j]!, p, bits))) return;
-      }
+      // Look inside each way in separately: the hull of all of them (a /25 and
+      // 224.0.0.0/4, say) is mostly packets that enter by none.
+      const regions = all ? [info.box] : this.regionsOf(info.box, entry);
+      for (const region of regions)
+        for (let pref = 0; pref < PREFERENCES; pref++) {
+          const p = this.picker.pick(region, pref);
+          const bits = this.picker.bits;
+          if (!boxOnly && !sp.bdd.evaluate(info.match, bits)) continue;
+          if (!all && !this.entryHolds(entry, bits)) continue;
+          if (!candidates.some((j) => this.takesPoint(chain.rules[j]!, p, bits))) return;
+        }
     }
     if (candidates.length === 0) {
       // Nothing earlier can take its packets: reachable iff some packet entering the chain matches (no set built).
