@@ -158,6 +158,18 @@ export function cachedRuleBox(rule: Rule, family: Family): Box {
 }
 
 /**
+ * A `Within.skip` for a set held by these boxes (analysis/verdict.ts): true for
+ * a rule whose box meets none of them, so whose match set misses the set.
+ */
+export function missesAll(hulls: readonly Box[], family: Family): (rule: Rule) => boolean {
+  return (rule) => {
+    const b = cachedRuleBox(rule, family);
+    for (const h of hulls) if (boxesMeet(h, b)) return false;
+    return true;
+  };
+}
+
+/**
  * A hull of sp.packetSet(p): the packet's addresses, protocol, ports and
  * state. Interfaces are left open (an example's interface name stands for a
  * class of names, see space/interfaces.ts), and so is everything the packet

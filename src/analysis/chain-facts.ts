@@ -9,7 +9,7 @@ import type { LintContext } from '../lint/types.js';
 import { coreOf, isEncoded, matchOf } from './spaces.js';
 import { builtinVerdicts, verdictBoundsWithin, VerdictBudgetExceeded, type ChainVerdicts, type VerdictBounds } from './verdict.js';
 import type { Verdict } from './targets.js';
-import { boxesMeet, cachedRuleBox, type Box } from './box.js';
+import { cachedRuleBox, missesAll, type Box } from './box.js';
 import { walkChain, type WalkEnd } from './walk.js';
 
 export interface FilterChain {
@@ -67,14 +67,7 @@ function sharedVerdicts(sp: PacketSpace, table: Table, name: string): ChainVerdi
 }
 
 function within(sp: PacketSpace, rs: Ruleset, table: Table, name: string, set: BddNode, hulls?: readonly Box[], opts: { maxNewNodes?: number; only?: Verdict } = {}): VerdictBounds {
-  const skip = hulls
-    ? (rule: Rule) => {
-        const b = cachedRuleBox(rule, rs.family);
-        for (const h of hulls) if (boxesMeet(h, b)) return false;
-        return true;
-      }
-    : undefined;
-  return verdictBoundsWithin(sp, table, name, skip ? { set, skip } : { set }, { maxNewNodes: opts.maxNewNodes ?? VERDICT_NODE_BUDGET, ...(opts.only ? { only: opts.only } : {}) });
+  return verdictBoundsWithin(sp, table, name, hulls ? { set, skip: missesAll(hulls, rs.family) } : { set }, { maxNewNodes: opts.maxNewNodes ?? VERDICT_NODE_BUDGET, ...(opts.only ? { only: opts.only } : {}) });
 }
 
 /** Runs `fn` for each chain of filterChains, skipping (soundly) a chain whose verdict sets are over budget. */

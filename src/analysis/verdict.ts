@@ -347,104 +347,14 @@ function takeAll(sp: PacketSpace, out: Slots, m: BddNode, slot: number, implicit
   }
 }
 
-// ---- forwards, inside a small set of packets ------------------------------------
-
 /**
- * Nodes the forward walk may add before verdictsWithin switches to the
- * backward computation: forwards, the packets still in play drag the union of
- * every earlier rule along, which is cheap while that set stays small (a few
- * example packets, "every INVALID packet" in a chain that drops INVALID early)
- * and quadratic when it does not.
+ * Nodes the forward walk (verdictBoundsWithin) may add before it switches to
+ * the backward computation: forwards, the packets still in play drag the union
+ * of every earlier rule along, which is cheap while that set stays small (a
+ * few example packets, "every INVALID packet" in a chain that drops INVALID
+ * early) and quadratic when it does not.
  */
 const FORWARD_NODE_BUDGET = 200_000;
-
-/**
- * builtinVerdicts(sp, table, chainName, { within }) — every slot is the full
- * verdict set intersected with `within.set` — computed FORWARDS: the packets
- * of `within.set` are followed through the chain and its jumps, and the walk
- * stops as soon as every one of them is decided. For a handful of example
- * packets, or a set an early rule decides (`--ctstate INVALID -j DROP`), that
- * touches a few rules instead of the whole ruleset; `within.skip` saves
- * encoding the rules that provably miss the set. When the walk grows large it
- * hands over to the backward computation, which gives the same sets.
- *
- * On rulesets without jump cycles the result is exactly the backward one.
- * With a cycle (which the kernel refuses to load) both are sound: the packets
- * whose fate depends on it are `unknown`, though the two may cut the cycle at
- * different chains.
- */
-export function verdictsWithin(sp: PacketSpace, table: Table, chainName: string, within: Within, opts: { maxNewNodes?: number; forwardNodeBudget?: number } = {}): ChainVerdicts {
-  const chain = table.chains.find((c) => c.name === chainName);
-  const set = sp.and(within.set, sp.all());
-  if (!chain) return { accept: set, drop: FALSE, reject: FALSE, unknown: FALSE };
-  const b = sp.bdd;
-  const outer = opts.maxNewNodes === undefined ? Infinity : b.nodeCount + opts.maxNewNodes;
-  const limit = Math.min(outer, b.nodeCount + (opts.forwardNodeBudget ?? FORWARD_NODE_BUDGET));
-  try {
-    return b.withNodeLimit(limit, () => {
-      const out: Slots = new Array<BddNode>(SLOTS).fill(FALSE);
-      const notes: string[] = [];
-      const fell = forwardChain(sp, table, chain, set, out, notes, new Set(), within.skip);
-      const p = chain.builtin ? policySlot(chain, notes) : UNKNOWN;
-      if (!chain.builtin) notes.push(`${chain.name} is a user chain: packets it returns are counted as unknown`);
-      out[p] = sp.or(out[p]!, fell);
-      return toVerdicts(sp, out, notes);
-    });
-  } catch (e) {
-    if (!(e instanceof BddNodeLimitExceeded)) throw e;
-    // Over the caller's own budget: what builtinVerdicts would say.
-    if (b.nodeCount >= outer) throw new VerdictBudgetExceeded(chainName, outer);
-    const rest = opts.maxNewNodes === undefined ? {} : { maxNewNodes: outer - b.nodeCount };
-    return builtinVerdicts(sp, table, chainName, { ...rest, within: { set, ...(within.skip ? { skip: within.skip } : {}) } });
-  }
-}
-
-/**
- * Follows `entering` through `chain`, adding what rules decide to `out`;
- * returns the packets that RETURN or fall off the end. `path` holds the chains
- * being walked (a jump back into one of them is a cycle: unknown).
- */
-function forwardChain(
-  sp: PacketSpace,
-  table: Table,
-  chain: Chain,
-  entering: BddNode,
-  out: Slots,
-  notes: string[],
-  path: Set<string>,
-  skip: ((rule: Rule) => boolean) | undefined,
-): BddNode {
-  const b = sp.bdd;
-  let rest = entering;
-  let ret: BddNode = FALSE;
-  path.add(chain.name);
-  for (let i = 0; i < chain.rules.length && rest !== FALSE; i++) {
-    const rule = chain.rules[i]!;
-    const kind = targetKind(rule, table);
-    if (kind.kind === 'continue' || skip?.(rule)) continue;
-    // Encoded outside the limit, as in evaluateChain.
-    const m = b.and(b.withNodeLimit(Infinity, () => matchOf(sp, rule)).set, rest);
-    if (m === FALSE) continue;
-    rest = b.diff(rest, m);
-    if (kind.kind === 'verdict') out[VERDICT_SLOT[kind.verdict]] = b.or(out[VERDICT_SLOT[kind.verdict]]!, m);
-    else if (kind.kind === 'return') ret = b.or(ret, m);
-    else {
-      const callee = table.chains.find((c) => c.name === kind.chain && !c.builtin);
-      if (!callee || path.has(callee.name)) {
-        const why = callee ? 'it is part of a jump cycle' : 'it does not exist';
-        notes.push(`${rule.text ?? `${chain.name} rule ${i + 1}`}: chain ${kind.chain} cannot be followed (${why})`);
-        out[UNKNOWN] = b.or(out[UNKNOWN]!, m);
-        continue;
-      }
-      const back = forwardChain(sp, table, callee, m, out, notes, path, skip);
-      // A jump's returns go on with the next rule; a goto's leave this chain too.
-      if (kind.kind === 'jump') rest = b.or(rest, back);
-      else ret = b.or(ret, back);
-    }
-  }
-  path.delete(chain.name);
-  return b.or(ret, rest);
-}
 
 // ---- forwards, with bounds instead of opaque variables ------------------------------
 
@@ -453,7 +363,7 @@ function forwardChain(
  * `certain` (a subset of what the chain decides that way whatever the
  * unmodelled matches say: certainly(exact) ∩ set) and `possible` (a superset of
  * possibly(exact) ∩ set). On a ruleset without unmodelled matches both are
- * exactly verdictsWithin's sets.
+ * exactly builtinVerdicts(..., { within }).
  */
 export interface VerdictBounds {
   certain: ChainVerdicts;

@@ -35,7 +35,7 @@ import { formatRule } from '../ruleset/print.js';
 import { FALSE, PacketSpace, type BddNode, type Packet } from '../space/index.js';
 import { builtinVerdicts, type ChainVerdicts, type Within } from '../analysis/verdict.js';
 import type { Verdict } from '../analysis/targets.js';
-import { boxesMeet, cachedRuleBox, type Box } from '../analysis/box.js';
+import { cachedRuleBox, missesAll, type Box } from '../analysis/box.js';
 import { matchOf } from '../analysis/spaces.js';
 
 /** How many pieces each list shows with an example; the rest are counted in `omitted`. */
@@ -147,12 +147,7 @@ export function touchedPackets(sp: PacketSpace, family: Family, oldRs: Ruleset, 
   for (const r of changed) set = sp.or(set, matchOf(sp, r).set);
   const boxes: Box[] = changed.map((r) => cachedRuleBox(r, family)).filter((b) => !b.empty);
   // A rule's box holds its match set, and the changed rules' boxes hold `set`: disjoint boxes, disjoint sets.
-  const skip = (rule: Rule) => {
-    const b = cachedRuleBox(rule, family);
-    for (const c of boxes) if (boxesMeet(b, c)) return false;
-    return true;
-  };
-  return { set: sp.and(set, sp.all()), skip };
+  return { set: sp.and(set, sp.all()), skip: missesAll(boxes, family) };
 }
 
 /**
