@@ -103,8 +103,13 @@ export function ruleBox(rule: Rule, family: Family): Box {
             b.exact = false;
             continue;
           }
-          if (port === 's') [b.spLo, b.spHi] = [Math.max(b.spLo, range[0]), Math.min(b.spHi, range[1])];
-          else [b.dpLo, b.dpHi] = [Math.max(b.dpLo, range[0]), Math.min(b.dpHi, range[1])];
+          if (port === 's') {
+            b.spLo = Math.max(b.spLo, range[0]);
+            b.spHi = Math.min(b.spHi, range[1]);
+          } else {
+            b.dpLo = Math.max(b.dpLo, range[0]);
+            b.dpHi = Math.min(b.dpHi, range[1]);
+          }
         }
         break;
       case 'conntrack':
@@ -140,21 +145,28 @@ export function ruleBox(rule: Rule, family: Family): Box {
 /**
  * Where cachedRuleBox keeps a rule's box: a symbol-keyed slot on the rule
  * itself. A WeakMap of 100,000 rules cost more to look up (and to trace in the
- * garbage collector) than computing the boxes did. A rule's matches never
- * change once parsed or generated (copies are made instead), so the box stays valid.
+ * garbage collector) than computing the boxes did, and so did a non-enumerable
+ * Object.defineProperty (a runtime call per rule). A plain symbol property is
+ * copied by `{ ...rule, src }` (a changed copy), so the slot names the rule it
+ * was computed for, and a copy computes its own. A rule's matches never change
+ * once parsed or generated (copies are made instead), so the box stays valid.
  */
 const BOX_SLOT: Record<Family, symbol> = { ipv4: Symbol('box4'), ipv6: Symbol('box6') };
 
+interface BoxSlot {
+  rule: Rule;
+  box: Box;
+}
+
 /** ruleBox, computed once per rule (reach, the verdict walks and the diff all ask for it). */
 export function cachedRuleBox(rule: Rule, family: Family): Box {
+  const slots = rule as unknown as Record<symbol, BoxSlot | undefined>;
   const key = BOX_SLOT[family];
-  let b = (rule as unknown as Record<symbol, Box | undefined>)[key];
-  if (!b) {
-    b = ruleBox(rule, family);
-    // Not enumerable: `{ ...rule, src }` (a changed copy) must not inherit the box.
-    Object.defineProperty(rule, key, { value: b, enumerable: false });
-  }
-  return b;
+  const slot = slots[key];
+  if (slot !== undefined && slot.rule === rule) return slot.box;
+  const box = ruleBox(rule, family);
+  slots[key] = { rule, box };
+  return box;
 }
 
 /**
@@ -249,8 +261,13 @@ function addressInto(b: Box, field: 'src' | 'dst', text: string, negated: boolea
     range = topBitsHull(text, family);
     if (!range) return;
   }
-  if (field === 'src') [b.srcLo, b.srcHi] = range;
-  else [b.dstLo, b.dstHi] = range;
+  if (field === 'src') {
+    b.srcLo = range[0];
+    b.srcHi = range[1];
+  } else {
+    b.dstLo = range[0];
+    b.dstHi = range[1];
+  }
 }
 
 /** `a.b.c.d` or `a.b.c.d/len` → [first, last], without regexes or bigints (the hot path). */
@@ -434,11 +451,4 @@ export function boxWith(fields: Partial<Box>): Box {
 
 export function emptyBox(): Box {
   return { ...fullBox(), exact: false, opaqueOnly: false, empty: true };
-}
-
-/** The prefix block [len, prefix] that holds an unsigned 32-bit interval (for the overlap index). */
-export function enclosingBlock(lo: number, hi: number): [number, number] {
-  if (lo === hi) return [32, lo];
-  const len = Math.clz32((lo ^ hi) >>> 0);
-  return [len, len === 0 ? 0 : lo >>> (32 - len)];
 }

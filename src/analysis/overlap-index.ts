@@ -9,13 +9,17 @@
 // lengths nobody used). A rule that pins neither address scans the chain's
 // rules linearly; such broad rules are few in practice. Candidates are then
 // filtered by the full box test.
-import { boxesMeet, enclosingBlock, type Box } from './box.js';
+import { boxesMeet, type Box } from './box.js';
+
+/** The answer when no filed box meets the query (most queries on host rules): no array each. */
+const NONE: readonly number[] = Object.freeze([]);
 
 export class OverlapIndex {
   private readonly boxes: Box[] = [];
   private readonly ids: number[] = [];
-  private readonly bySrc = new BlockMap();
-  private readonly byDst = new BlockMap();
+  /** Built on the first query that pins that field (a chain of host rules only ever asks by source). */
+  private bySrc: BlockMap | undefined;
+  private byDst: BlockMap | undefined;
 
   /** Files entry `id` (a rule index, increasing) with its box. */
   add(id: number, box: Box): void {
@@ -23,52 +27,68 @@ export class OverlapIndex {
     const k = this.boxes.length;
     this.boxes.push(box);
     this.ids.push(id);
-    this.bySrc.add(box.srcLo, box.srcHi, k);
-    this.byDst.add(box.dstLo, box.dstHi, k);
+    this.bySrc?.add(box.srcLo, box.srcHi, k);
+    this.byDst?.add(box.dstLo, box.dstHi, k);
   }
 
-  /** Ids of filed entries whose boxes meet `box`, ascending. */
-  meeting(box: Box): number[] {
-    const out: number[] = [];
-    if (box.empty) return out;
-    let slots: number[] | undefined;
-    if (box.srcLo === box.srcHi) slots = this.bySrc.ancestors(box.srcLo);
-    else if (box.dstLo === box.dstHi) slots = this.byDst.ancestors(box.dstLo);
+  /** Ids of filed entries whose boxes meet `box`, ascending (do not modify: may be shared). */
+  meeting(box: Box): readonly number[] {
+    if (box.empty || this.boxes.length === 0) return NONE;
+    let out: number[] | undefined;
+    const slots =
+      box.srcLo === box.srcHi ? (this.bySrc ??= this.blocks('src')).ancestors(box.srcLo)
+      : box.dstLo === box.dstHi ? (this.byDst ??= this.blocks('dst')).ancestors(box.dstLo)
+      : undefined;
     if (slots) {
-      for (const k of slots) if (boxesMeet(this.boxes[k]!, box)) out.push(this.ids[k]!);
-      return out;
+      for (const k of slots) if (boxesMeet(this.boxes[k]!, box)) (out ??= []).push(this.ids[k]!);
+    } else {
+      for (let k = 0; k < this.boxes.length; k++) if (boxesMeet(this.boxes[k]!, box)) (out ??= []).push(this.ids[k]!);
     }
-    for (let k = 0; k < this.boxes.length; k++) if (boxesMeet(this.boxes[k]!, box)) out.push(this.ids[k]!);
-    return out;
+    return out ?? NONE;
+  }
+
+  /** A block map of the entries filed so far, by one address field. */
+  private blocks(field: 'src' | 'dst'): BlockMap {
+    const m = new BlockMap();
+    this.boxes.forEach((b, k) => (field === 'src' ? m.add(b.srcLo, b.srcHi, k) : m.add(b.dstLo, b.dstHi, k)));
+    return m;
   }
 }
 
-/** Entries by the prefix block enclosing their interval, one map per prefix length. */
+/**
+ * Entries by the prefix block enclosing their interval, one map per prefix
+ * length. A block's entries are a linked list through `next` (newest first),
+ * so filing 100,000 host rules allocates no array per block.
+ */
 class BlockMap {
-  private readonly byLen: (Map<number, number[]> | undefined)[] = new Array(33);
+  /** Per prefix length: block prefix -> newest entry in the block. */
+  private readonly heads: (Map<number, number> | undefined)[] = new Array(33);
+  /** Per entry: the previous entry of its block, or -1. */
+  private readonly next: number[] = [];
 
   add(lo: number, hi: number, k: number): void {
-    const [len, prefix] = enclosingBlock(lo, hi);
-    let m = this.byLen[len];
-    if (!m) this.byLen[len] = m = new Map();
-    const list = m.get(prefix);
-    if (list) list.push(k);
-    else m.set(prefix, [k]);
+    const len = lo === hi ? 32 : Math.clz32((lo ^ hi) >>> 0);
+    const prefix = len === 0 ? 0 : lo >>> (32 - len);
+    let m = this.heads[len];
+    if (!m) this.heads[len] = m = new Map();
+    const head = m.get(prefix);
+    this.next[k] = head ?? -1;
+    m.set(prefix, k);
   }
 
   /** Entries whose block holds the address, ascending. */
   ancestors(addr: number): number[] {
-    let out: number[] | undefined;
+    const out: number[] = [];
     let lists = 0;
     for (let len = 0; len <= 32; len++) {
-      const m = this.byLen[len];
+      const m = this.heads[len];
       if (!m) continue;
-      const list = m.get(len === 0 ? 0 : addr >>> (32 - len));
-      if (!list) continue;
+      let k = m.get(len === 0 ? 0 : addr >>> (32 - len));
+      if (k === undefined) continue;
       lists++;
-      out = out ? out.concat(list) : list;
+      for (; k >= 0; k = this.next[k]!) out.push(k);
     }
-    if (!out) return [];
-    return lists > 1 ? out.sort((a, b) => a - b) : out;
+    // Each list is newest first: one list reversed is in order, several need a sort.
+    return lists > 1 ? out.sort((a, b) => a - b) : out.reverse();
   }
 }

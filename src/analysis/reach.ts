@@ -117,10 +117,13 @@ class RuleInfo {
   }
 }
 
+/** The blockers of every rule that has none (most rules: no array each). */
+const NO_BLOCKERS: Blocker[] = Object.freeze([]) as unknown as Blocker[];
+
 class Reach implements RuleReach {
   empty = false;
   reachable = true;
-  blockers: Blocker[] = [];
+  blockers: Blocker[] = NO_BLOCKERS;
   constructor(
     private readonly info: RuleInfo,
     readonly index: number,
@@ -176,7 +179,8 @@ const MINIMISE_LIMIT = 24;
 /** The reachability of every chain of one table, computed on demand and memoized. */
 export class TableReach {
   private readonly chains = new Map<string, Chain>();
-  private readonly infos = new Map<Rule, RuleInfo>();
+  /** Per-rule facts, by chain and position (a Map keyed by 100,000 rules cost more than the facts). */
+  private readonly infos = new Map<Chain, RuleInfo[]>();
   private readonly results = new Map<Chain, Reach[]>();
   /** The exact reach set of each jump/goto rule into an existing chain (for its callee's entry). */
   private readonly jumpReach = new Map<Rule, BddNode>();
@@ -194,38 +198,45 @@ export class TableReach {
     for (const c of table.chains) this.chains.set(c.name, c);
     // Boxed witnesses are IPv4 only: IPv6 rules are never boxed exactly.
     this.picker = sp.family === 'ipv4' ? new WitnessPicker(sp) : undefined;
+    // The rules entering a user chain (the same test as targetKind's for a jump or goto to an existing chain).
     for (const c of table.chains)
-      c.rules.forEach((r, index) => {
-        const callee = this.info(r).callee;
-        if (!callee) return;
+      for (let index = 0; index < c.rules.length; index++) {
+        const name = c.rules[index]!.target?.name;
+        const callee = name === undefined ? undefined : this.chains.get(name);
+        if (!callee || callee.builtin) continue;
         const list = this.callers.get(callee.name);
         if (list) list.push({ chain: c, index });
         else this.callers.set(callee.name, [{ chain: c, index }]);
-      });
+      }
   }
 
-  info(rule: Rule): RuleInfo {
-    let i = this.infos.get(rule);
-    if (!i) {
-      // targetKind scans the table's chains for a user chain of that name; this map is the same test, once.
-      const kind = this.kindOf(rule);
-      const calleeName = kind.kind === 'jump' || kind.kind === 'goto' ? kind.chain : undefined;
-      const callee = calleeName !== undefined ? this.chains.get(calleeName) : undefined;
-      const userCallee = callee && !callee.builtin ? callee : undefined;
-      const takes =
-        kind.kind === 'verdict' || kind.kind === 'return' ? Takes.All
-        : kind.kind === 'goto' ? (userCallee ? Takes.All : Takes.Nothing)
-        : kind.kind === 'jump' ? (userCallee ? Takes.Terminal : Takes.Nothing)
-        : Takes.Nothing;
-      const action =
-        kind.kind === 'verdict' ? verdictAction(rule, kind.verdict)
-        : kind.kind === 'return' ? 'RETURN'
-        : kind.kind === 'jump' || kind.kind === 'goto' ? `${kind.kind} ${kind.chain}`
-        : (rule.target?.name ?? 'no target');
-      i = new RuleInfo(this, rule, cachedRuleBox(rule, this.sp.family), kind, takes, userCallee, action);
-      this.infos.set(rule, i);
+  /** The facts of each rule of a chain, in order. */
+  infosOf(chain: Chain): RuleInfo[] {
+    let infos = this.infos.get(chain);
+    if (!infos) {
+      infos = chain.rules.map((rule) => this.makeInfo(rule));
+      this.infos.set(chain, infos);
     }
-    return i;
+    return infos;
+  }
+
+  private makeInfo(rule: Rule): RuleInfo {
+    // targetKind scans the table's chains for a user chain of that name; this map is the same test, once.
+    const kind = this.kindOf(rule);
+    const calleeName = kind.kind === 'jump' || kind.kind === 'goto' ? kind.chain : undefined;
+    const callee = calleeName !== undefined ? this.chains.get(calleeName) : undefined;
+    const userCallee = callee && !callee.builtin ? callee : undefined;
+    const takes =
+      kind.kind === 'verdict' || kind.kind === 'return' ? Takes.All
+      : kind.kind === 'goto' ? (userCallee ? Takes.All : Takes.Nothing)
+      : kind.kind === 'jump' ? (userCallee ? Takes.Terminal : Takes.Nothing)
+      : Takes.Nothing;
+    const action =
+      kind.kind === 'verdict' ? verdictAction(rule, kind.verdict)
+      : kind.kind === 'return' ? 'RETURN'
+      : kind.kind === 'jump' || kind.kind === 'goto' ? `${kind.kind} ${kind.chain}`
+      : (rule.target?.name ?? 'no target');
+    return new RuleInfo(this, rule, cachedRuleBox(rule, this.sp.family), kind, takes, userCallee, action);
   }
 
   private kindOf(rule: Rule): TargetKind {
@@ -271,11 +282,11 @@ export class TableReach {
       const exact = callers.length <= EXACT_ENTRY_CALLERS;
       for (const c of callers) {
         const results = this.chainReach(c.chain);
-        const rule = c.chain.rules[c.index]!;
         if (!results[c.index]!.reachable) continue;
         const from = this.entry(c.chain);
-        const box = this.info(rule).box;
-        const ways = exact ? [this.reachOf(c.chain, c.index)] : from.all ? [this.info(rule).match] : from.parts.map((p) => sp.and(p, this.info(rule).match));
+        const info = this.infosOf(c.chain)[c.index]!;
+        const box = info.box;
+        const ways = exact ? [this.reachOf(c.chain, c.index)] : from.all ? [info.match] : from.parts.map((p) => sp.and(p, info.match));
         if (ways.every((w) => w === FALSE)) continue;
         const wayHulls = exact || from.all ? [meetBoxes(box, from.hull)] : from.partHulls.map((h) => meetBoxes(box, h));
         ways.forEach((w, k) => {
@@ -363,9 +374,10 @@ export class TableReach {
     }
     this.termInProgress.add(chain);
     const sp = this.sp;
+    const infos = this.infosOf(chain);
     let f: BddNode = FALSE;
-    for (let i = chain.rules.length - 1; i >= 0; i--) {
-      const info = this.info(chain.rules[i]!);
+    for (let i = infos.length - 1; i >= 0; i--) {
+      const info = infos[i]!;
       const k = info.kind.kind;
       if (k === 'continue') continue;
       // Removing from nothing needs no set (a MAC chain's RETURNs, walked from its final RETURN).
@@ -416,8 +428,9 @@ export class TableReach {
    */
   private terminalByBoxes(chain: Chain): BddNode | undefined {
     let kept: RuleInfo[] = [];
-    for (let i = chain.rules.length - 1; i >= 0; i--) {
-      const info = this.info(chain.rules[i]!);
+    const infos = this.infosOf(chain);
+    for (let i = infos.length - 1; i >= 0; i--) {
+      const info = infos[i]!;
       const k = info.kind.kind;
       if (k === 'continue') continue;
       if (k !== 'verdict' && k !== 'return') return undefined;
@@ -441,34 +454,35 @@ export class TableReach {
   }
 
   private analyse(chain: Chain): Reach[] {
-    const sp = this.sp;
     const entry = this.entry(chain);
+    const infos = this.infosOf(chain);
     const index = new OverlapIndex();
-    const out: Reach[] = [];
-    chain.rules.forEach((rule, i) => {
-      const info = this.info(rule);
+    const out: Reach[] = new Array(infos.length);
+    for (let i = 0; i < infos.length; i++) {
+      const info = infos[i]!;
       const r = new Reach(info, i);
-      out.push(r);
+      out[i] = r;
       const box = info.box;
       // A box is a hull: an empty box means an empty match; an inexact one needs the BDD to say.
       // An opaque-only rule is its exact box AND satisfiable opaque literals: empty iff the box is.
       if (box.empty || !(box.exact || box.opaqueOnly)) r.empty = box.empty || info.match === FALSE;
       if (r.empty) {
         r.reachable = false;
-        return;
+        continue;
       }
       if (!boxesMeet(box, entry.hull)) r.reachable = false;
       else {
         let candidates = index.meeting(box);
-        if (candidates.length && !entry.all) candidates = candidates.filter((j) => boxesMeet(this.info(chain.rules[j]!).box, entry.hull));
-        this.decide(chain, r, info, entry, candidates);
+        if (candidates.length && !entry.all) candidates = candidates.filter((j) => boxesMeet(infos[j]!.box, entry.hull));
+        this.decide(infos, r, info, entry, candidates);
       }
       if (info.takes !== Takes.Nothing) index.add(i, box);
-    });
+    }
     return out;
   }
 
-  private decide(chain: Chain, r: Reach, info: RuleInfo, entry: Entry, candidates: number[]): void {
+  /** Decides rule `r` of the chain whose facts are `infos`, given the earlier rules (`candidates`) whose boxes meet its own. */
+  private decide(infos: RuleInfo[], r: Reach, info: RuleInfo, entry: Entry, candidates: readonly number[]): void {
     const sp = this.sp;
     const all = entry.all;
     // A packet of the rule (in the entry) that no earlier rule takes is a witness. A
@@ -487,7 +501,7 @@ export class TableReach {
           const bits = this.picker.bits;
           if (!boxOnly && !sp.bdd.evaluate(info.match, bits)) continue;
           if (!all && !this.entryHolds(entry, bits)) continue;
-          if (!candidates.some((j) => this.takesPoint(chain.rules[j]!, p, bits))) return;
+          if (!this.anyTakesPoint(infos, candidates, p, bits)) return;
         }
     }
     if (candidates.length === 0) {
@@ -504,16 +518,16 @@ export class TableReach {
       // A packet of the exact set, at no node cost: lowest values first, then highest.
       for (const prefer of [() => false, () => true]) {
         const bits = sp.bdd.pick(base, prefer)!;
-        if (!candidates.some((j) => this.takesPoint(chain.rules[j]!, undefined, bits))) return;
+        if (!this.anyTakesPoint(infos, candidates, undefined, bits)) return;
       }
     }
     // Exact: subtract the overlapping earlier rules, keeping those that took something.
     let rest = base;
     const used: RuleInfo[] = [];
     for (const j of candidates) {
-      const t = this.info(chain.rules[j]!).taken;
+      const t = infos[j]!.taken;
       if (t === FALSE || !sp.intersects(rest, t)) continue;
-      used.push(this.info(chain.rules[j]!));
+      used.push(infos[j]!);
       rest = sp.diff(rest, t);
       if (rest === FALSE) break;
     }
@@ -522,9 +536,14 @@ export class TableReach {
     r.blockers = this.minimise(base, used).map((b) => ({ rule: b.rule, verdict: b.action }));
   }
 
-  /** Whether earlier rule `rule` takes the packet: by its box when exact and a point is at hand, else by BDD. */
-  private takesPoint(rule: Rule, p: Point | undefined, bits: Uint8Array): boolean {
-    const info = this.info(rule);
+  /** Whether one of the earlier rules `candidates` takes the packet. */
+  private anyTakesPoint(infos: RuleInfo[], candidates: readonly number[], p: Point | undefined, bits: Uint8Array): boolean {
+    for (const j of candidates) if (this.takesPoint(infos[j]!, p, bits)) return true;
+    return false;
+  }
+
+  /** Whether an earlier rule takes the packet: by its box when exact and a point is at hand, else by BDD. */
+  private takesPoint(info: RuleInfo, p: Point | undefined, bits: Uint8Array): boolean {
     const b = this.sp.bdd;
     // The picker's assignments leave every opaque variable false: an opaque-only rule matches none of them.
     const matches = p && info.box.exact ? boxHolds(info.box, p) : p && info.box.opaqueOnly ? false : b.evaluate(info.match, bits);
@@ -552,10 +571,11 @@ export class TableReach {
     let rest = this.jumpReach.get(rule);
     if (rest !== undefined) return rest;
     const sp = this.sp;
-    const info = this.info(rule);
+    const infos = this.infosOf(chain);
+    const info = infos[i]!;
     rest = this.entryAnd(this.entry(chain), info.match);
     for (let j = 0; j < i && rest !== FALSE; j++) {
-      const other = this.info(chain.rules[j]!);
+      const other = infos[j]!;
       if (other.takes === Takes.Nothing || !boxesMeet(other.box, info.box)) continue;
       rest = sp.diff(rest, other.taken);
     }

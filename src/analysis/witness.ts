@@ -38,6 +38,10 @@ export class WitnessPicker {
   private readonly freeAtom: [number, string];
   /** Reused assignment buffer: the hot loop allocates nothing. */
   readonly bits: Uint8Array;
+  /** Field values of the point being written, by SLOT. */
+  private readonly values = new Uint32Array(12);
+  /** first and width of each field, in FIELD_ORDER. */
+  private readonly layout: Int32Array;
   private readonly point: Point = {
     inIf: '', outIf: '', inAtom: 0, outAtom: 0, proto: 0, state: 0, frag: 0, src: 0, dst: 0, sport: 0, dport: 0, icmpType: 0, icmpCode: 0, tcpFlags: 0,
   };
@@ -45,6 +49,7 @@ export class WitnessPicker {
   constructor(private readonly sp: PacketSpace) {
     // Opaque variables are allocated later, below the fields: they read as 0 (undefined) from this buffer.
     this.bits = new Uint8Array(sp.firstOpaque);
+    this.layout = Int32Array.from(FIELD_ORDER.flatMap((name) => [sp.fields[name].first, sp.fields[name].width]));
     const atoms = sp.interfaces.atoms;
     const free = atoms.findIndex((a) => a.prefix === '');
     this.freeAtom = free >= 0 ? [free, atoms[free]!.name] : [0, atoms[0]!.name];
@@ -77,62 +82,77 @@ export class WitnessPicker {
    */
   pick(box: Box, pref: number): Point {
     const p = this.point;
-    const choose = (lo: number, hi: number): number => (pref === 0 ? lo : pref === 1 ? hi : lo + Math.floor((hi - lo) / 2));
-    [p.inAtom, p.inIf] = this.atom(box.inIf);
-    [p.outAtom, p.outIf] = this.atom(box.outIf);
+    const inAtom = this.atom(box.inIf);
+    p.inAtom = inAtom[0];
+    p.inIf = inAtom[1];
+    const outAtom = this.atom(box.outIf);
+    p.outAtom = outAtom[0];
+    p.outIf = outAtom[1];
     // A free protocol: 0, 255 or 253 (reserved for experiments), which few rules name.
     p.proto = box.proto >= 0 ? box.proto : pref === 0 ? 0 : pref === 1 ? 255 : 253;
     p.state = pickBit(box.stateMask & ALL_STATES, pref);
     p.frag = box.frag >= 0 ? box.frag : 0;
-    p.src = choose(box.srcLo, box.srcHi);
-    p.dst = choose(box.dstLo, box.dstHi);
+    p.src = choose(box.srcLo, box.srcHi, pref);
+    p.dst = choose(box.dstLo, box.dstHi, pref);
     const firstFragment = p.frag === 0;
     const ports = firstFragment && PORT_PROTOCOLS.includes(p.proto);
-    p.sport = ports ? choose(box.spLo, box.spHi) : 0;
-    p.dport = ports ? choose(box.dpLo, box.dpHi) : 0;
+    p.sport = ports ? choose(box.spLo, box.spHi, pref) : 0;
+    p.dport = ports ? choose(box.dpLo, box.dpHi, pref) : 0;
     const icmp = firstFragment && p.proto === (this.sp.family === 'ipv4' ? 1 : 58);
-    p.icmpType = icmp ? choose(0, 255) : 0;
+    p.icmpType = icmp ? choose(0, 255, pref) : 0;
     p.icmpCode = 0;
     // Flags the box fixes take its values; the others follow the preference.
-    p.tcpFlags = firstFragment && p.proto === TCP ? (choose(0, 63) & ~box.tfMask) | box.tfComp : 0;
+    p.tcpFlags = firstFragment && p.proto === TCP ? (choose(0, 63, pref) & ~box.tfMask) | box.tfComp : 0;
     this.write(p);
     return p;
   }
 
   private write(p: Point): void {
-    const f = this.sp.fields;
     const bits = this.bits;
-    for (const name of FIELD_ORDER) {
-      const { first, width } = f[name];
+    const values = this.values;
+    values[0] = p.inAtom;
+    values[1] = p.outAtom;
+    values[2] = p.proto;
+    values[3] = p.state;
+    values[4] = p.frag;
+    values[5] = p.src;
+    values[6] = p.dst;
+    values[7] = p.sport;
+    values[8] = p.dport;
+    values[9] = p.icmpType;
+    values[10] = p.icmpCode;
+    values[11] = p.tcpFlags;
+    const layout = this.layout;
+    for (let f = 0; f < layout.length; f += 2) {
+      const first = layout[f]!;
+      const width = layout[f + 1]!;
       // Every IPv4 field is at most 32 bits wide: unsigned shifts are exact.
-      const value = fieldValue(p, name);
+      const value = values[FIELD_SLOT[f >> 1]!]!;
       for (let i = 0; i < width; i++) bits[first + i] = (value >>> (width - 1 - i)) & 1;
     }
   }
 }
 
-function fieldValue(p: Point, name: FieldName): number {
-  switch (name) {
-    case 'in': return p.inAtom;
-    case 'out': return p.outAtom;
-    case 'proto': return p.proto;
-    case 'state': return p.state;
-    case 'fragment': return p.frag;
-    case 'src': return p.src;
-    case 'dst': return p.dst;
-    case 'sport': return p.sport;
-    case 'dport': return p.dport;
-    case 'icmpType': return p.icmpType;
-    case 'icmpCode': return p.icmpCode;
-    case 'tcpFlags': return p.tcpFlags;
-  }
+/** `lo`, `hi` or the middle of [lo, hi], by preference. */
+function choose(lo: number, hi: number, pref: number): number {
+  return pref === 0 ? lo : pref === 1 ? hi : lo + Math.floor((hi - lo) / 2);
 }
+
+/** Point field values in write()'s `values` order, by field name. */
+const SLOT: Readonly<Record<FieldName, number>> = {
+  in: 0, out: 1, proto: 2, state: 3, fragment: 4, src: 5, dst: 6, sport: 7, dport: 8, icmpType: 9, icmpCode: 10, tcpFlags: 11,
+};
+
+/** The `values` slot of each field in FIELD_ORDER. */
+const FIELD_SLOT: readonly number[] = FIELD_ORDER.map((name) => SLOT[name]);
 
 /** The lowest, highest or a middle set bit's index of a non-zero mask. */
 function pickBit(mask: number, pref: number): number {
-  const set: number[] = [];
-  for (let i = 0; i < 5; i++) if (mask & (1 << i)) set.push(i);
-  return pref === 0 ? set[0]! : pref === 1 ? set[set.length - 1]! : set[Math.floor((set.length - 1) / 2)]!;
+  let count = 0;
+  for (let i = 0; i < 5; i++) if (mask & (1 << i)) count++;
+  let want = pref === 0 ? 0 : pref === 1 ? count - 1 : Math.floor((count - 1) / 2);
+  for (let i = 0; i < 5; i++) if (mask & (1 << i) && want-- === 0) return i;
+  return 0;
 }
 
 /** Whether a box holds a point. */

@@ -233,8 +233,22 @@ export function parseAddressMask(text: string, family: Family): { value: bigint;
 
 // ---- ports ---------------------------------------------------------------
 
+/** A port written as 1 to 5 digits (the common case, without a regex): its value, or -1. */
+function plainPort(text: string): number {
+  if (text.length === 0 || text.length > 5) return -1;
+  let v = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + (c - 48);
+  }
+  return v <= 65535 ? v : -1;
+}
+
 /** `22`, `1024:65535`, `:1023`, `1024:` → inclusive range; undefined when malformed. */
 export function parsePortRange(text: string): [number, number] | undefined {
+  const port = plainPort(text);
+  if (port >= 0) return [port, port];
   const m = /^(\d*)(?::(\d*))?$/.exec(text);
   if (!m || (m[1] === '' && m[2] === undefined)) return undefined;
   const lo = m[1] === '' ? 0 : Number(m[1]);

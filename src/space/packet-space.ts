@@ -349,9 +349,11 @@ export class PacketSpace {
       f('icmpCode', p.icmpCode),
       p.tcpFlags === undefined ? TRUE : f('tcpFlags', flagsValue(p.tcpFlags)),
     ];
-    let r = this.domain;
-    for (const x of parts) r = this.bdd.and(r, x);
-    return r;
+    // The parts constrain disjoint fields: their conjunction is a small cube-like
+    // set, met with the (larger) domain once rather than once per field.
+    let r: BddNode = TRUE;
+    for (let i = parts.length - 1; i >= 0; i--) r = this.bdd.and(parts[i]!, r);
+    return this.bdd.and(this.domain, r);
   }
 
   /**
