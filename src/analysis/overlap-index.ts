@@ -9,7 +9,7 @@
 // lengths nobody used). A rule that pins neither address scans the chain's
 // rules linearly; such broad rules are few in practice. Candidates are then
 // filtered by the full box test.
-import { boxesMeet, type Box } from './box.js';
+import { boxesMeet, unbiasAddr, type Box } from './box.js';
 
 /** The answer when no filed box meets the query (most queries on host rules): no array each. */
 const NONE: readonly number[] = Object.freeze([]);
@@ -66,7 +66,10 @@ class BlockMap {
   /** Per entry: the previous entry of its block, or -1. */
   private readonly next: number[] = [];
 
-  add(lo: number, hi: number, k: number): void {
+  /** Files entry k under the block enclosing [lo, hi] (biased bounds, as boxes keep them). */
+  add(biasedLo: number, biasedHi: number, k: number): void {
+    const lo = unbiasAddr(biasedLo);
+    const hi = unbiasAddr(biasedHi);
     const len = lo === hi ? 32 : Math.clz32((lo ^ hi) >>> 0);
     const prefix = len === 0 ? 0 : lo >>> (32 - len);
     let m = this.heads[len];
@@ -76,8 +79,9 @@ class BlockMap {
     m.set(prefix, k);
   }
 
-  /** Entries whose block holds the address, ascending. */
-  ancestors(addr: number): number[] {
+  /** Entries whose block holds the address (biased), ascending. */
+  ancestors(biased: number): number[] {
+    const addr = unbiasAddr(biased);
     const out: number[] = [];
     let lists = 0;
     for (let len = 0; len <= 32; len++) {

@@ -73,14 +73,26 @@ const enum Takes {
   Terminal,
 }
 
-/** Per-rule facts, computed once. */
-class RuleInfo {
+/** The blockers of every rule that has none (most rules: no array each). */
+const NO_BLOCKERS: Blocker[] = Object.freeze([]) as unknown as Blocker[];
+
+/**
+ * Per-rule facts, computed once, and the rule's reachability once its chain is
+ * analysed (one object per rule: on a 100,000-rule dump a second one per rule
+ * was megabytes of heap and garbage-collector work).
+ */
+class RuleInfo implements RuleReach {
   private set: BddNode | undefined;
   private takenSet: BddNode | undefined;
+  empty = false;
+  reachable = true;
+  blockers: Blocker[] = NO_BLOCKERS;
 
   constructor(
     readonly owner: TableReach,
     readonly rule: Rule,
+    /** Position in its chain, from 0. */
+    readonly index: number,
     readonly box: Box,
     readonly kind: TargetKind,
     readonly takes: Takes,
@@ -114,31 +126,6 @@ class RuleInfo {
       else this.takenSet = FALSE;
     }
     return this.takenSet;
-  }
-}
-
-/** The blockers of every rule that has none (most rules: no array each). */
-const NO_BLOCKERS: Blocker[] = Object.freeze([]) as unknown as Blocker[];
-
-class Reach implements RuleReach {
-  empty = false;
-  reachable = true;
-  blockers: Blocker[] = NO_BLOCKERS;
-  constructor(
-    private readonly info: RuleInfo,
-    readonly index: number,
-  ) {}
-  get rule(): Rule {
-    return this.info.rule;
-  }
-  get match(): BddNode {
-    return this.info.match;
-  }
-  get approximated(): string[] {
-    return this.info.approximated;
-  }
-  get action(): string {
-    return this.info.action;
   }
 }
 
@@ -181,7 +168,7 @@ export class TableReach {
   private readonly chains = new Map<string, Chain>();
   /** Per-rule facts, by chain and position (a Map keyed by 100,000 rules cost more than the facts). */
   private readonly infos = new Map<Chain, RuleInfo[]>();
-  private readonly results = new Map<Chain, Reach[]>();
+  private readonly results = new Map<Chain, RuleInfo[]>();
   /** The exact reach set of each jump/goto rule into an existing chain (for its callee's entry). */
   private readonly jumpReach = new Map<Rule, BddNode>();
   private readonly callers = new Map<string, { chain: Chain; index: number }[]>();
@@ -214,13 +201,13 @@ export class TableReach {
   infosOf(chain: Chain): RuleInfo[] {
     let infos = this.infos.get(chain);
     if (!infos) {
-      infos = chain.rules.map((rule) => this.makeInfo(rule));
+      infos = chain.rules.map((rule, index) => this.makeInfo(rule, index));
       this.infos.set(chain, infos);
     }
     return infos;
   }
 
-  private makeInfo(rule: Rule): RuleInfo {
+  private makeInfo(rule: Rule, index: number): RuleInfo {
     // targetKind scans the table's chains for a user chain of that name; this map is the same test, once.
     const kind = this.kindOf(rule);
     const calleeName = kind.kind === 'jump' || kind.kind === 'goto' ? kind.chain : undefined;
@@ -236,7 +223,7 @@ export class TableReach {
       : kind.kind === 'return' ? 'RETURN'
       : kind.kind === 'jump' || kind.kind === 'goto' ? `${kind.kind} ${kind.chain}`
       : (rule.target?.name ?? 'no target');
-    return new RuleInfo(this, rule, cachedRuleBox(rule, this.sp.family), kind, takes, userCallee, action);
+    return new RuleInfo(this, rule, index, cachedRuleBox(rule, this.sp.family), kind, takes, userCallee, action);
   }
 
   private kindOf(rule: Rule): TargetKind {
@@ -250,7 +237,7 @@ export class TableReach {
   }
 
   /** The per-rule reachability of one chain of this table. */
-  chainReach(chain: Chain): Reach[] {
+  chainReach(chain: Chain): RuleReach[] {
     let r = this.results.get(chain);
     if (!r) {
       this.inProgress.add(chain);
@@ -453,19 +440,16 @@ export class TableReach {
     return f;
   }
 
-  private analyse(chain: Chain): Reach[] {
+  private analyse(chain: Chain): RuleInfo[] {
     const entry = this.entry(chain);
     const infos = this.infosOf(chain);
     const index = new OverlapIndex();
-    const out: Reach[] = new Array(infos.length);
     for (let i = 0; i < infos.length; i++) {
-      const info = infos[i]!;
-      const r = new Reach(info, i);
-      out[i] = r;
-      const box = info.box;
+      const r = infos[i]!;
+      const box = r.box;
       // A box is a hull: an empty box means an empty match; an inexact one needs the BDD to say.
       // An opaque-only rule is its exact box AND satisfiable opaque literals: empty iff the box is.
-      if (box.empty || !(box.exact || box.opaqueOnly)) r.empty = box.empty || info.match === FALSE;
+      if (box.empty || !(box.exact || box.opaqueOnly)) r.empty = box.empty || r.match === FALSE;
       if (r.empty) {
         r.reachable = false;
         continue;
@@ -474,16 +458,17 @@ export class TableReach {
       else {
         let candidates = index.meeting(box);
         if (candidates.length && !entry.all) candidates = candidates.filter((j) => boxesMeet(infos[j]!.box, entry.hull));
-        this.decide(infos, r, info, entry, candidates);
+        this.decide(infos, r, entry, candidates);
       }
-      if (info.takes !== Takes.Nothing) index.add(i, box);
+      if (r.takes !== Takes.Nothing) index.add(i, box);
     }
-    return out;
+    return infos;
   }
 
-  /** Decides rule `r` of the chain whose facts are `infos`, given the earlier rules (`candidates`) whose boxes meet its own. */
-  private decide(infos: RuleInfo[], r: Reach, info: RuleInfo, entry: Entry, candidates: readonly number[]): void {
+  /** Decides the reach of rule `info` of the chain whose facts are `infos`, given the earlier rules (`candidates`) whose boxes meet its own. */
+  private decide(infos: RuleInfo[], info: RuleInfo, entry: Entry, candidates: readonly number[]): void {
     const sp = this.sp;
+    const r = info;
     const all = entry.all;
     // A packet of the rule (in the entry) that no earlier rule takes is a witness. A
     // packet of an exact box is in the rule; of an opaque-only rule's box too, when

@@ -7,11 +7,11 @@
 // reach.ts first tries a few packets of the rule's box (lowest values, highest
 // values, a middle value), and only when every one of them is taken does it
 // fall back to the exact computation.
-import { ALL_STATES, type Box } from './box.js';
+import { ALL_STATES, unbiasAddr, type Box } from './box.js';
 import { FIELD_ORDER, PORT_PROTOCOLS, TCP, type FieldName } from '../space/fields.js';
 import type { PacketSpace } from '../space/index.js';
 
-/** One packet: field values, interface atoms by index, addresses as IPv4 numbers. */
+/** One packet: field values, interface atoms by index, addresses biased as boxes keep them (box.ts biasAddr). */
 export interface Point {
   inIf: string;
   outIf: string;
@@ -115,8 +115,8 @@ export class WitnessPicker {
     values[2] = p.proto;
     values[3] = p.state;
     values[4] = p.frag;
-    values[5] = p.src;
-    values[6] = p.dst;
+    values[5] = unbiasAddr(p.src);
+    values[6] = unbiasAddr(p.dst);
     values[7] = p.sport;
     values[8] = p.dport;
     values[9] = p.icmpType;

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { boxesMeet, fullBox, type Box } from '../../src/analysis/box.js';
+import { biasAddr, boxesMeet, fullBox, type Box } from '../../src/analysis/box.js';
 import { OverlapIndex } from '../../src/analysis/overlap-index.js';
 
 const BASE = 0x0a000000; // 10.0.0.0
@@ -20,8 +20,8 @@ const interval = fc.oneof(
 
 const box = fc.record({ src: interval, dst: interval, port: fc.integer({ min: 0, max: 2 }), empty: fc.integer({ min: 0, max: 9 }).map((x) => x === 0) }).map(({ src, dst, port, empty }): Box => {
   const b = fullBox();
-  [b.srcLo, b.srcHi] = src;
-  [b.dstLo, b.dstHi] = dst;
+  [b.srcLo, b.srcHi] = src.map(biasAddr);
+  [b.dstLo, b.dstHi] = dst.map(biasAddr);
   if (port > 0) b.dpLo = b.dpHi = port;
   b.empty = empty;
   return b;
