@@ -108,7 +108,8 @@ const entries: CatalogueEntry[] = [
 ];
 
 /** All codes, sorted. */
-export const CATALOGUE: readonly CatalogueEntry[] = Object.freeze([...entries].sort((a, b) => a.code.localeCompare(b.code)));
+// Codes are ASCII: code-unit order (localeCompare would load ICU at start-up for the same order).
+export const CATALOGUE: readonly CatalogueEntry[] = Object.freeze([...entries].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)));
 
 const byCode = new Map(CATALOGUE.map((e) => [e.code, e]));
 const byName = new Map(CATALOGUE.map((e) => [e.name, e]));

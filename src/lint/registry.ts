@@ -21,5 +21,5 @@ import { check as cs401 } from './checks/cs401-unknown-interface.js';
 import { check as cs402 } from './checks/cs402-mtu-mismatch.js';
 
 export const CHECKS: readonly Check[] = Object.freeze(
-  [cs101, cs102, cs103, cs201, cs202, cs203, cs204, cs205, cs206, cs207, cs208, cs209, cs301, cs302, cs303, cs304, cs401, cs402].sort((a, b) => a.code.localeCompare(b.code)),
+  [cs101, cs102, cs103, cs201, cs202, cs203, cs204, cs205, cs206, cs207, cs208, cs209, cs301, cs302, cs303, cs304, cs401, cs402].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),
 );
