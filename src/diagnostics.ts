@@ -40,15 +40,41 @@ export function error(loc: Location, message: string, related?: Related[]): Diag
   return related && related.length ? { severity: 'error', message, loc, related } : { severity: 'error', message, loc };
 }
 
-/** Source texts by file name, so renderers can show the offending line. */
+/**
+ * Source texts by file name, so renderers can show the offending line. Lines
+ * are found on the first request for a file (most runs of a large dump render
+ * no line at all): a line is what `text.split(/\r?\n/)` would give.
+ */
 export class SourceMap {
-  private readonly lines = new Map<string, string[]>();
+  private readonly texts = new Map<string, string>();
+  /** Per file, the offset where each line starts (built on first use). */
+  private readonly starts = new Map<string, Int32Array>();
   add(file: string, text: string): void {
-    this.lines.set(file, text.split(/\r?\n/));
+    this.texts.set(file, text);
+    this.starts.delete(file);
   }
   line(file: string, line: number): string | undefined {
-    return this.lines.get(file)?.[line - 1];
+    const text = this.texts.get(file);
+    if (text === undefined) return undefined;
+    let starts = this.starts.get(file);
+    if (!starts) this.starts.set(file, (starts = lineStarts(text)));
+    if (!(line >= 1 && line <= starts.length)) return undefined;
+    const start = starts[line - 1]!;
+    const last = line === starts.length;
+    let end = last ? text.length : starts[line]! - 1;
+    // A line break is \n or \r\n; a lone \r (and one ending the text) stays in the line.
+    if (!last && end > start && text.charCodeAt(end - 1) === 13) end--;
+    return text.slice(start, end);
   }
+}
+
+function lineStarts(text: string): Int32Array {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  const starts = new Int32Array(n);
+  let k = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
+  return starts;
 }
 
 /** The caret line under `column` (1-based), widened to the token when endColumn is known. Tabs are kept so the caret lines up. */
