@@ -15,7 +15,32 @@ function policy(text: string, file = 'test.policy'): Ruleset[] {
 }
 const cluster = path.join(repoRoot, 'policies', 'cluster.policy');
 
+/**
+ * FORWARD dispatching to a chain of 20,001 host ACCEPTs: more rules than the
+ * check tries the exact accepted set for, so it samples one packet per ACCEPT
+ * rule and must still find (or not find) the dropped replies.
+ */
+function largeForward(stateful: boolean): string {
+  const lines = ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', ':hosts - [0:0]'];
+  if (stateful) lines.push('-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT');
+  lines.push('-A FORWARD -i eth0 -o eth1 -j hosts');
+  for (let i = 0; i <= 20_000; i++) lines.push(`-A hosts -s 10.1.${i >> 8}.${i & 255}/32 -d 10.2.0.1/32 -p tcp -m tcp --dport 443 -j ACCEPT`);
+  lines.push('COMMIT');
+  return lines.join('\n');
+}
+
 const cases: Case[] = [
+  {
+    name: 'over 20,000 reachable rules (sampled examples): the replies hit the DROP policy',
+    input: largeForward(false),
+    expect: ['3:10'],
+    messages: ['FORWARD drops the replies to connections FORWARD accepts: FORWARD accepts NEW tcp'],
+  },
+  {
+    name: 'over 20,000 reachable rules (sampled examples), stateful: nothing to report',
+    input: largeForward(true),
+    expect: [],
+  },
   {
     name: 'stateful FORWARD: ESTABLISHED,RELATED accepted first',
     input: `

@@ -29,6 +29,7 @@ import { FALSE, type BddNode, type Packet } from '../../space/index.js';
 import { boxWith, packetBox, STATE_BIT } from '../../analysis/box.js';
 import { VerdictBudgetExceeded, type VerdictBounds } from '../../analysis/verdict.js';
 import type { Check, Finding, LintContext } from '../types.js';
+import { findChain, type Table } from '../../ruleset/model.js';
 
 /** The chain whose accepted NEW packets have their replies in the given chain. */
 const REPLIES_FROM: Readonly<Record<string, string>> = { FORWARD: 'FORWARD', INPUT: 'OUTPUT', OUTPUT: 'INPUT' };
@@ -70,6 +71,31 @@ function reply(p: Packet): Packet | undefined {
 const EXACT_ACCEPTED_BUDGET = 60_000;
 
 /**
+ * Above this many rules reachable from the chain, the exact set is not tried:
+ * it cannot fit the budget (100,000 host rules need millions of nodes), and
+ * building the first 60,000 nodes of it only to throw them away costs more
+ * than the sampling that follows. The largest corpus host has about 5,000 rules.
+ */
+const EXACT_ACCEPTED_MAX_RULES = 20_000;
+
+/** How many rules the chain and the chains it jumps or goes to (transitively) hold. */
+function rulesReachableFrom(ctx: LintContext, table: Table, chain: string): number {
+  const graph = ctx.jumps(table);
+  const seen = new Set<string>([chain]);
+  const todo = [chain];
+  let n = 0;
+  for (let name = todo.pop(); name !== undefined; name = todo.pop()) {
+    n += findChain(table, name)?.rules.length ?? 0;
+    for (const j of graph.out.get(name) ?? []) {
+      if (seen.has(j.to)) continue;
+      seen.add(j.to);
+      todo.push(j.to);
+    }
+  }
+  return n;
+}
+
+/**
  * Example NEW packets `source` certainly accepts, as concrete packets of the
  * source chain. Where the set of accepted NEW packets is affordable: its first
  * packet and one inside each ACCEPT rule's match. Otherwise: the first NEW
@@ -83,11 +109,13 @@ function acceptedNew(ctx: LintContext, source: FilterChain): Packet[] {
   base = sp.diff(sp.diff(base, ifaceSet(sp, 'in', 'lo')), ifaceSet(sp, 'out', 'lo'));
   if (sp.isEmpty(base)) return [];
   let accepted: BddNode | undefined;
-  try {
-    accepted = source.boundsWithin(base, [boxWith({ stateMask: STATE_BIT.NEW! })], { maxNewNodes: EXACT_ACCEPTED_BUDGET, only: 'ACCEPT' }).certain.accept;
-    if (sp.isEmpty(accepted)) return [];
-  } catch (e) {
-    if (!(e instanceof VerdictBudgetExceeded)) throw e;
+  if (rulesReachableFrom(ctx, table, source.chain.name) <= EXACT_ACCEPTED_MAX_RULES) {
+    try {
+      accepted = source.boundsWithin(base, [boxWith({ stateMask: STATE_BIT.NEW! })], { maxNewNodes: EXACT_ACCEPTED_BUDGET, only: 'ACCEPT' }).certain.accept;
+      if (sp.isEmpty(accepted)) return [];
+    } catch (e) {
+      if (!(e instanceof VerdictBudgetExceeded)) throw e;
+    }
   }
   const region = accepted ?? base;
   const sets = [region];
