@@ -73,6 +73,9 @@ const enum Takes {
   Terminal,
 }
 
+/** The approximated texts of every exactly modelled rule (no array each). */
+const NOTHING_APPROXIMATED: string[] = Object.freeze([]) as unknown as string[];
+
 /** The blockers of every rule that has none (most rules: no array each). */
 const NO_BLOCKERS: Blocker[] = Object.freeze([]) as unknown as Blocker[];
 
@@ -112,7 +115,7 @@ class RuleInfo implements RuleReach {
   }
 
   get approximated(): string[] {
-    if (this.box.exact) return [];
+    if (this.box.exact) return NOTHING_APPROXIMATED;
     // The encoder's notes for such a rule are these texts, in this order: no need to encode it.
     if (this.box.opaqueOnly) return this.rule.matches.filter(isOpaqueLiteral).map((m) => matchText(m));
     return matchOf(this.owner.sp, this.rule).approximated;
