@@ -18,10 +18,11 @@
 import type { Family, Rule } from '../ruleset/model.js';
 import type { Packet } from '../space/index.js';
 import { PORT_PROTOCOLS, parseAddressMask, parsePortRange, parseProtocol, parseTcpFlags } from '../space/fields.js';
+import { lookupTable } from '../lookup.js';
 
 /** All five conntrack states (NEW, ESTABLISHED, RELATED, INVALID, UNTRACKED) as bits 0..4. */
 export const ALL_STATES = 0b11111;
-export const STATE_BIT: Readonly<Record<string, number>> = { NEW: 1, ESTABLISHED: 2, RELATED: 4, INVALID: 8, UNTRACKED: 16 };
+export const STATE_BIT: Readonly<Record<string, number>> = lookupTable({ NEW: 1, ESTABLISHED: 2, RELATED: 4, INVALID: 8, UNTRACKED: 16 });
 
 /**
  * Address bounds are stored biased: the unsigned 32-bit value with its top bit

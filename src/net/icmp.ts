@@ -3,13 +3,14 @@
 // are iptables' own (src/ruleset/names.ts); the policy language adds the
 // multicast-listener names, which iptables has no names for.
 import { ICMP_TYPES as IPT_ICMP, ICMPV6_TYPES as IPT_ICMPV6 } from '../ruleset/names.js';
+import { lookupTable } from '../lookup.js';
 
-const MLD_TYPES: Readonly<Record<string, readonly [number, number, number]>> = {
+const MLD_TYPES: Readonly<Record<string, readonly [number, number, number]>> = lookupTable({
   'mld-listener-query': [130, 0, 255],
   'mld-listener-report': [131, 0, 255],
   'mld-listener-done': [132, 0, 255],
   'mld-listener-reduction': [132, 0, 255],
-};
+});
 
 /** Names a policy may use, for "did you mean" suggestions. */
 export const ICMP_TYPES: Readonly<Record<string, readonly [number, number, number]>> = IPT_ICMP;

@@ -1,6 +1,7 @@
 // Normalises a ruleset to exactly what iptables-save (nft backend, iptables
 // 1.8.9) prints after iptables-restore loads it. Each rule below was checked
 // against the kernel in a scratch network namespace and against the corpus.
+import type { Location } from '../diagnostics.js';
 import { scanIPv4 } from '../net/cidr.js';
 import { BUILTIN_CHAINS, type Chain, type Family, type Match, type Neg, type Option, type Rule, type Ruleset, type Table, type Target } from './model.js';
 import { canonicalCidr } from './addr.js';
@@ -53,11 +54,11 @@ export function canonicalRule(r: Rule, family: Family): Rule {
   const dst = r.dst && canonicalAddrNeg(r.dst, family);
   if (src) out.src = src;
   if (dst) out.dst = dst;
-  if (r.inIface) out.inIface = { ...r.inIface };
-  if (r.outIface) out.outIface = { ...r.outIface };
+  if (r.inIface) out.inIface = copyOf(r.inIface);
+  if (r.outIface) out.outIface = copyOf(r.outIface);
   const proto = r.proto && canonicalProto(r.proto, family);
   if (proto) out.proto = proto;
-  if (r.fragment) out.fragment = { ...r.fragment };
+  if (r.fragment) out.fragment = copyOf(r.fragment);
   out.matches = r.matches.map((m) => canonicalMatch(m, family));
   if (r.target) out.target = canonicalTarget(r.target, family);
   return out;
@@ -112,30 +113,41 @@ function canonicalIPv4Prefix(s: string): string | undefined | null {
   return `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}/${len}`;
 }
 
+/**
+ * `{ ...x, ...changes }`, keeping x's `loc` also when it is an accessor (the
+ * parser's elements, located.ts), which a spread does not copy. Keys stay in
+ * the order the spread of a plain `{ ..., loc }` element gave.
+ */
+function copyOf<T extends { loc?: Location }>(x: T, changes?: Partial<T>): T {
+  const out = { ...x, ...changes };
+  if (!('loc' in out) && x.loc !== undefined) out.loc = x.loc;
+  return out;
+}
+
 function canonicalAddrNeg(a: Neg, family: Family): Neg | undefined {
   const c = canonicalCidrMemo(a.value, family);
-  if (c === undefined) return { ...a }; // a host name: the kernel would resolve it; we keep it
+  if (c === undefined) return copyOf(a); // a host name: the kernel would resolve it; we keep it
   if (c === '' && !a.negated) return undefined; // 0.0.0.0/0 matches everything and is omitted
-  return { ...a, value: c === '' ? (family === 'ipv4' ? '0.0.0.0/0' : '::/0') : c };
+  return copyOf(a, { value: c === '' ? (family === 'ipv4' ? '0.0.0.0/0' : '::/0') : c });
 }
 
 function canonicalProto(p: Neg, family: Family): Neg | undefined {
   const n = protoNumber(p.value);
-  if (n === undefined) return { ...p };
+  if (n === undefined) return copyOf(p);
   if (n === 0 && !p.negated) return undefined; // "all"
-  if (n === 0) return { ...p, value: 'all' };
+  if (n === 0) return copyOf(p, { value: 'all' });
   const name = family === 'ipv6' && n === 58 ? 'ipv6-icmp' : PROTO_NAMES[n] ?? String(n);
-  return { ...p, value: name };
+  return copyOf(p, { value: name });
 }
 
 function canonicalOptions(spec: ModuleSpec | undefined, options: Option[], family: Family): Option[] {
-  if (!spec) return options.map((o) => ({ ...o, args: [...o.args] }));
+  if (!spec) return options.map((o) => copyOf(o, { args: [...o.args] }));
   const known: Array<{ order: number; seq: number; opt: Option }> = [];
   const unknown: Option[] = [];
   options.forEach((o, seq) => {
     const s = findOption(spec, o.name);
     if (!s) {
-      unknown.push({ ...o, args: [...o.args] });
+      unknown.push(copyOf(o, { args: [...o.args] }));
       return;
     }
     const c = s.canon ? s.canon(o.args, family, o.negated) : { args: o.args };

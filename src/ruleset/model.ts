@@ -3,6 +3,7 @@
 // and the analysis (space/, analysis/, lint/) reasons over it. Every rule keeps
 // the position it came from so findings point at real lines.
 import type { Location } from '../diagnostics.js';
+import { lookupTable } from '../lookup.js';
 
 export type Family = 'ipv4' | 'ipv6';
 
@@ -91,13 +92,13 @@ export interface Ruleset {
 }
 
 /** Built-in chains of each table, in the order iptables-save prints them. */
-export const BUILTIN_CHAINS: Readonly<Record<string, readonly string[]>> = {
+export const BUILTIN_CHAINS: Readonly<Record<string, readonly string[]>> = lookupTable({
   filter: ['INPUT', 'FORWARD', 'OUTPUT'],
   nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
   mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
   raw: ['PREROUTING', 'OUTPUT'],
   security: ['INPUT', 'FORWARD', 'OUTPUT'],
-};
+});
 
 export function findTable(rs: Ruleset, name: string): Table | undefined {
   return rs.tables.find((t) => t.name === name);

@@ -6,6 +6,7 @@
 import type { Family, Option } from './model.js';
 import { canonicalCidr, canonicalHost } from './addr.js';
 import { ICMP_TYPES, ICMPV6_TYPES, portNumber, protoNumber } from './names.js';
+import { lookupTable } from '../lookup.js';
 
 export interface OptionSpec {
   name: string;
@@ -133,26 +134,26 @@ function setDefault(opts: Option[], name: string, args: string[], group: readonl
   return opts.some((o) => group.includes(o.name)) ? opts : [...opts, opt(name, args)];
 }
 
-const TOS_NAMES: Record<string, number> = {
+const TOS_NAMES: Record<string, number> = lookupTable({
   'minimize-delay': 0x10, 'maximize-throughput': 0x08, 'maximize-reliability': 0x04, 'minimize-cost': 0x02, 'normal-service': 0,
-};
+});
 function tosValue(arg: string): string {
   const named = TOS_NAMES[arg.toLowerCase()];
   if (named !== undefined) return `${hex(named)}/0x3f`;
   const [v, m] = arg.split('/');
   return `${hex(num(v ?? '0'))}/${m === undefined ? '0xff' : hex(num(m))}`;
 }
-const DSCP_CLASSES: Record<string, number> = {
+const DSCP_CLASSES: Record<string, number> = lookupTable({
   cs0: 0, cs1: 8, cs2: 16, cs3: 24, cs4: 32, cs5: 40, cs6: 48, cs7: 56, be: 0, ef: 46,
   af11: 10, af12: 12, af13: 14, af21: 18, af22: 20, af23: 22, af31: 26, af32: 28, af33: 30, af41: 34, af42: 36, af43: 38,
-};
+});
 function dscpHex(n: number): string {
   return '0x' + n.toString(16).padStart(2, '0');
 }
 const dscp = (args: string[]) => ({ args: [dscpHex(num(args[0] ?? '0'))] });
 const dscpClass = (name: string) => (args: string[]) => ({ name, args: [dscpHex(DSCP_CLASSES[(args[0] ?? '').toLowerCase()] ?? 0)] });
 
-const LOG_LEVELS: Record<string, string> = { emerg: '0', panic: '0', alert: '1', crit: '2', err: '3', error: '3', warn: '4', warning: '4', notice: '5', info: '6', debug: '7' };
+const LOG_LEVELS: Record<string, string> = lookupTable({ emerg: '0', panic: '0', alert: '1', crit: '2', err: '3', error: '3', warn: '4', warning: '4', notice: '5', info: '6', debug: '7' });
 
 // ---- the modules ---------------------------------------------------------
 
@@ -161,7 +162,7 @@ const portOpts = (): OptionSpec[] => [
   { name: 'dport', aliases: ['destination-port'], arity: 1, canon: ports },
 ];
 
-export const MATCHES: Readonly<Record<string, ModuleSpec>> = {
+export const MATCHES: Readonly<Record<string, ModuleSpec>> = lookupTable({
   tcp: {
     options: [
       ...portOpts(),
@@ -316,9 +317,9 @@ export const MATCHES: Readonly<Record<string, ModuleSpec>> = {
     finalize: (o) => setDefault(o, 'datestop', ['2038-01-19T03:14:07']),
   },
   set: { options: [{ name: 'match-set', arity: 2 }] },
-};
+});
 
-export const TARGETS: Readonly<Record<string, ModuleSpec>> = {
+export const TARGETS: Readonly<Record<string, ModuleSpec>> = lookupTable({
   REJECT: {
     options: [{ name: 'reject-with', arity: 1, canon: (a, f) => ({ args: [rejectWith(a[0] ?? '', f)] }) }],
     finalize: (o, f) => setDefault(o, 'reject-with', [f === 'ipv4' ? 'icmp-port-unreachable' : 'icmp6-port-unreachable']),
@@ -398,7 +399,7 @@ export const TARGETS: Readonly<Record<string, ModuleSpec>> = {
   ACCEPT: { options: [] },
   DROP: { options: [] },
   RETURN: { options: [] },
-};
+});
 
 function xmark(arg: string): string {
   const [v, m] = arg.split('/');

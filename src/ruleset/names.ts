@@ -1,6 +1,7 @@
 // Name tables iptables consults when it prints: protocol numbers to names
 // (/etc/protocols as shipped by Debian's netbase, which iptables-save uses),
 // service names to ports, ICMP type names to type/code.
+import { lookupTable } from '../lookup.js';
 
 /** Protocol number -> the name iptables-save prints (netbase /etc/protocols; 0 is "all" and never printed). */
 export const PROTO_NAMES: Readonly<Record<number, string>> = {
@@ -28,7 +29,7 @@ export function protoNumber(p: string): number | undefined {
 }
 
 /** Services iptables resolves through /etc/services (netbase); the ones firewalls actually name. */
-export const SERVICES: Readonly<Record<string, number>> = {
+export const SERVICES: Readonly<Record<string, number>> = lookupTable({
   tcpmux: 1, echo: 7, discard: 9, systat: 11, daytime: 13, netstat: 15, qotd: 17, chargen: 19, 'ftp-data': 20,
   ftp: 21, ssh: 22, telnet: 23, smtp: 25, time: 37, whois: 43, tacacs: 49, domain: 53, gopher: 70, finger: 79,
   http: 80, www: 80, kerberos: 88, 'iso-tsap': 102, pop3: 110, sunrpc: 111, auth: 113, nntp: 119, ntp: 123,
@@ -43,7 +44,7 @@ export const SERVICES: Readonly<Record<string, number>> = {
   postgresql: 5432, x11: 6000, bootps: 67, bootpc: 68, tftp: 69, 'http-alt': 8080, 'git': 9418,
   'bacula-dir': 9101, 'bacula-fd': 9102, 'bacula-sd': 9103, 'nut': 3493, 'mdns': 5353, 'zabbix-agent': 10050,
   'zabbix-trapper': 10051, 'amanda': 10080, 'hkp': 11371, 'webmin': 10000, 'kerberos-adm': 749, 'domain-s': 853,
-};
+});
 
 /** A port (number or service name) as the number iptables stores, or undefined. */
 export function portNumber(p: string): number | undefined {
@@ -55,7 +56,7 @@ export function portNumber(p: string): number | undefined {
 }
 
 /** ICMP type names (libxt_icmp) -> [type, codeMin, codeMax]. */
-export const ICMP_TYPES: Readonly<Record<string, readonly [number, number, number]>> = {
+export const ICMP_TYPES: Readonly<Record<string, readonly [number, number, number]>> = lookupTable({
   any: [255, 0, 255],
   'echo-reply': [0, 0, 255], pong: [0, 0, 255],
   'destination-unreachable': [3, 0, 255],
@@ -72,7 +73,7 @@ export const ICMP_TYPES: Readonly<Record<string, readonly [number, number, numbe
   'parameter-problem': [12, 0, 255], 'ip-header-bad': [12, 0, 0], 'required-option-missing': [12, 1, 1],
   'timestamp-request': [13, 0, 255], 'timestamp-reply': [14, 0, 255], 'address-mask-request': [17, 0, 255],
   'address-mask-reply': [18, 0, 255],
-};
+});
 
 /** ICMPv6 type names (libip6t_icmp6) -> [type, codeMin, codeMax]. */
 export const ICMPV6_TYPES: Readonly<Record<string, readonly [number, number, number]>> = {

@@ -4,9 +4,10 @@
 // diagnostic and carries on, so the rest of the file stays usable.
 import { parseSuppression } from './suppress.js';
 import type { Diagnostic, Location } from '../diagnostics.js';
-import { BUILTIN_CHAINS, type Chain, type Family, type Match, type Neg, type Option, type Rule, type Ruleset, type Table } from './model.js';
-import { tokenizeLine, type Token } from './tokenize.js';
-import { MATCHES, TARGETS, findOption, implicitModule, type OptionSpec } from './modules.js';
+import { BUILTIN_CHAINS, type Chain, type Family, type Match, type Neg, type Option, type Rule, type Ruleset, type Table, type Target } from './model.js';
+import { LineWords, SpecialCharFinder } from './tokenize.js';
+import { MATCHES, TARGETS, findOption, implicitModule, type ModuleSpec, type OptionSpec } from './modules.js';
+import { ParsedMatch, ParsedNeg, ParsedOption, ParsedTarget, none, type WordPosition } from './located.js';
 
 export interface ParseResult {
   ruleset: Ruleset;
@@ -18,16 +19,30 @@ export function inferFamily(text: string, file: string): Family {
   const base = file.split(/[\\/]/).pop() ?? file;
   if (/\.(rules6|v6)$/.test(base) || /ip6/.test(base)) return 'ipv6';
   // Chain names may say "icmpv6" in an IPv4 dump, so only the protocol and the icmp6 match count.
-  if (/(^|\s)(-p|--protocol)\s+(!\s+)?(icmpv6|ipv6-icmp)(\s|$)|--icmpv6-type/m.test(text)) return 'ipv6';
+  // (The substring tests are quick; the regex, which needs one of them, scans the whole text.)
+  if ((text.includes('icmpv6') || text.includes('ipv6-icmp')) && /(^|\s)(-p|--protocol)\s+(!\s+)?(icmpv6|ipv6-icmp)(\s|$)|--icmpv6-type/m.test(text)) return 'ipv6';
   if (/(^|\s)(-s|-d|--source|--destination|--src|--dst)\s+(!\s+)?[0-9a-fA-F]*:[0-9a-fA-F:.]*(\/\d+)?(\s|$)/m.test(text)) return 'ipv6';
   return 'ipv4';
 }
 
+/** A column (and end column) on the line being parsed, for a LineError. */
+interface Span {
+  column: number;
+  endColumn?: number;
+}
+
 class LineError extends Error {
-  constructor(readonly token: { column: number; endColumn?: number }, message: string) {
+  constructor(readonly token: Span, message: string) {
     super(message);
   }
 }
+
+/** Where word k of the line is, for an error about it. */
+function span(words: LineWords, k: number): Span {
+  return { column: words.column(k), endColumn: words.endColumn(k) };
+}
+
+const COUNTERS = /^\[(\d+):(\d+)\]$/;
 
 export function parseRuleset(text: string, file: string, opts?: { family?: Family }): ParseResult {
   const family = opts?.family ?? inferFamily(text, file);
@@ -35,134 +50,143 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
   const tables: Table[] = [];
   let table: Table | undefined;
   let pendingSuppressions: string[] | undefined;
-  const lines = text.split('\n');
+  const words = new LineWords();
+  const chainIndex = new ChainIndex();
 
-  const at = (line: number, t: { column: number; endColumn?: number }): Location =>
+  const at = (line: number, t: Span): Location =>
     t.endColumn ? { file, line, column: t.column, endColumn: t.endColumn } : { file, line, column: t.column };
   const report = (severity: Diagnostic['severity'], loc: Location, message: string) => diagnostics.push({ severity, message, loc });
   const specParser = new RuleSpecParser(file, family, report);
 
-  const getChain = (t: Table, name: string, loc: Location, create: 'declare' | 'use'): Chain => {
-    let c = t.chains.find((x) => x.name === name);
-    if (!c) {
-      const builtin = (BUILTIN_CHAINS[t.name] ?? []).includes(name);
-      c = { name, builtin, rules: [], loc, ...(builtin ? { policy: 'ACCEPT' } : {}) };
-      t.chains.push(c);
-      if (create === 'use' && !builtin) report('warning', loc, `chain '${name}' is used before it is declared`);
-    }
+  /** A new chain in t (the caller has checked that t has none of this name). */
+  const addChain = (t: Table, name: string, loc: Location, create: 'declare' | 'use'): Chain => {
+    const builtin = (BUILTIN_CHAINS[t.name] ?? []).includes(name);
+    const c: Chain = { name, builtin, rules: [], loc, ...(builtin ? { policy: 'ACCEPT' } : {}) };
+    t.chains.push(c);
+    chainIndex.added(t, c);
+    if (create === 'use' && !builtin) report('warning', loc, `chain '${name}' is used before it is declared`);
     return c;
   };
 
-  for (let idx = 0; idx < lines.length; idx++) {
-    const lineNo = idx + 1;
-    const line = lines[idx]!;
-    const raw = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
-    const trimmed = raw.trim();
-    if (trimmed === '') continue;
-    if (trimmed.startsWith('#')) {
-      pendingSuppressions = parseSuppression(trimmed) ?? pendingSuppressions;
-      continue;
+  // Lines are read in place with indexOf (no array of 100,000 line strings); a
+  // line ends at '\n' and loses one trailing '\r', as text.split('\n') gave.
+  const specials = new SpecialCharFinder(text);
+  let lineNo = 0;
+  for (let pos = 0; pos <= text.length; ) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    lineNo++;
+    const lineStart = pos;
+    const rawEnd = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    pos = end + 1;
+    // Most lines start with a printable ASCII character other than '#': neither blank nor a comment, whatever trim() removes.
+    const c0 = text.charCodeAt(lineStart);
+    if (!(rawEnd > lineStart && c0 > 32 && c0 < 127 && c0 !== 35)) {
+      const trimmed = text.slice(lineStart, rawEnd).trim();
+      if (trimmed === '') continue;
+      if (trimmed.startsWith('#')) {
+        pendingSuppressions = parseSuppression(trimmed) ?? pendingSuppressions;
+        continue;
+      }
     }
     const suppressions = pendingSuppressions;
     pendingSuppressions = undefined;
-    const { tokens, unterminatedQuoteAt } = tokenizeLine(raw);
-    if (unterminatedQuoteAt !== undefined) {
-      report('error', { file, line: lineNo, column: unterminatedQuoteAt }, 'unterminated quoted string');
+    words.scan(text, lineStart, rawEnd, specials.at(lineStart) >= rawEnd);
+    if (words.unterminatedQuoteAt !== undefined) {
+      report('error', { file, line: lineNo, column: words.unterminatedQuoteAt }, 'unterminated quoted string');
       continue;
     }
-    const first = tokens[0]!;
     try {
-      if (first.text.startsWith('*') && !first.quoted) {
-        const name = first.text.slice(1);
-        if (!name) throw new LineError(first, 'missing table name after `*`');
-        if (table) report('error', at(lineNo, first), `table '${table.name}' is not closed with COMMIT before '*${name}'`);
+      // The first word decides the kind of line; only a command line (most of a dump) is read without slicing it.
+      const first = words.firstChar(0);
+      if (first === '*' && !words.quoted(0)) {
+        const name = words.text(0).slice(1);
+        if (!name) throw new LineError(span(words, 0), 'missing table name after `*`');
+        if (table) report('error', at(lineNo, span(words, 0)), `table '${table.name}' is not closed with COMMIT before '*${name}'`);
         table = tables.find((t) => t.name === name);
         if (!table) {
           table = { name, chains: [], loc: { file, line: lineNo, column: 1 } };
           tables.push(table);
         }
-        if (tokens.length > 1) throw new LineError(tokens[1]!, `unexpected '${tokens[1]!.text}' after table name`);
+        if (words.count > 1) throw new LineError(span(words, 1), `unexpected '${words.text(1)}' after table name`);
         continue;
       }
-      if (first.text === 'COMMIT') {
-        if (!table) throw new LineError(first, 'COMMIT outside a table');
+      if (words.is(0, 'COMMIT')) {
+        if (!table) throw new LineError(span(words, 0), 'COMMIT outside a table');
         table = undefined;
         continue;
       }
-      if (!table) throw new LineError(first, `'${first.text}' outside a table (expected '*filter' or another '*TABLE' line first)`);
-      if (first.text.startsWith(':')) {
-        parseChainLine(tokens, lineNo, table);
+      if (!table) throw new LineError(span(words, 0), `'${words.text(0)}' outside a table (expected '*filter' or another '*TABLE' line first)`);
+      if (first === ':') {
+        parseChainLine(lineNo, table);
         continue;
       }
-      parseCommandLine(tokens, lineNo, raw, table, suppressions);
+      parseCommandLine(lineNo, lineStart, rawEnd, table, suppressions);
     } catch (e) {
       if (!(e instanceof LineError)) throw e;
       report('error', at(lineNo, e.token), e.message);
     }
   }
-  if (table) report('error', { file, line: lines.length, column: 1 }, `table '${table.name}' is not closed with COMMIT`);
+  if (table) report('error', { file, line: lineNo, column: 1 }, `table '${table.name}' is not closed with COMMIT`);
   return { ruleset: { family, file, tables }, diagnostics };
 
-  function parseChainLine(tokens: Token[], lineNo: number, t: Table): void {
-    const name = tokens[0]!.text.slice(1);
-    if (!name) throw new LineError(tokens[0]!, 'missing chain name after `:`');
-    const policyTok = tokens[1];
+  function parseChainLine(lineNo: number, t: Table): void {
+    const name = words.text(0).slice(1);
+    if (!name) throw new LineError(span(words, 0), 'missing chain name after `:`');
     const loc = { file, line: lineNo, column: 1 };
-    const existing = t.chains.find((c) => c.name === name);
-    const c = existing ?? getChain(t, name, loc, 'declare');
+    const existing = chainIndex.find(t, name);
+    const c = existing ?? addChain(t, name, loc, 'declare');
     c.loc = loc;
-    if (policyTok && policyTok.text !== '-') {
-      if (!c.builtin) throw new LineError(policyTok, `user chain '${name}' cannot have a policy ('${policyTok.text}'); use '-'`);
-      if (policyTok.text !== 'ACCEPT' && policyTok.text !== 'DROP') throw new LineError(policyTok, `bad policy '${policyTok.text}' (expected ACCEPT or DROP)`);
-      c.policy = policyTok.text;
-      c.policyLoc = at(lineNo, policyTok);
+    if (words.count > 1) {
+      const policy = words.text(1);
+      if (policy !== '-') {
+        if (!c.builtin) throw new LineError(span(words, 1), `user chain '${name}' cannot have a policy ('${policy}'); use '-'`);
+        if (policy !== 'ACCEPT' && policy !== 'DROP') throw new LineError(span(words, 1), `bad policy '${policy}' (expected ACCEPT or DROP)`);
+        c.policy = policy;
+        c.policyLoc = at(lineNo, span(words, 1));
+      }
     }
-    const countTok = tokens[2];
-    if (countTok) {
-      const m = /^\[(\d+):(\d+)\]$/.exec(countTok.text);
-      if (!m) throw new LineError(countTok, `bad counters '${countTok.text}' (expected [packets:bytes])`);
+    if (words.count > 2) {
+      const count = words.text(2);
+      const m = COUNTERS.exec(count);
+      if (!m) throw new LineError(span(words, 2), `bad counters '${count}' (expected [packets:bytes])`);
       c.counters = { packets: m[1]!, bytes: m[2]! };
     }
-    if (tokens[3]) throw new LineError(tokens[3], `unexpected '${tokens[3].text}' after chain counters`);
+    if (words.count > 3) throw new LineError(span(words, 3), `unexpected '${words.text(3)}' after chain counters`);
   }
 
-  function parseCommandLine(tokens: Token[], lineNo: number, raw: string, t: Table, suppressions?: string[]): void {
+  /** A command line (-A, -I, -N, -X, -F, -P, after optional counters and -4/-6): text[lineStart, lineEnd). */
+  function parseCommandLine(lineNo: number, lineStart: number, lineEnd: number, t: Table, suppressions?: string[]): void {
     let i = 0;
     let counters: Rule['counters'];
-    const cm = /^\[(\d+):(\d+)\]$/.exec(tokens[0]!.text);
+    const cm = words.firstChar(0) === '[' ? COUNTERS.exec(words.text(0)) : null;
     if (cm) {
       counters = { packets: cm[1]!, bytes: cm[2]! };
       i++;
     }
     // -4 / -6 restrict a line to one family (iptables-restore skips the other).
-    if (tokens[i]?.text === '-4' || tokens[i]?.text === '-6') {
-      const only = tokens[i]!.text === '-4' ? 'ipv4' : 'ipv6';
+    if (i < words.count && (words.is(i, '-4') || words.is(i, '-6'))) {
+      const only = words.is(i, '-4') ? 'ipv4' : 'ipv6';
       if (only !== family) return;
       i++;
     }
-    const cmd = tokens[i];
-    if (!cmd) throw new LineError(tokens[0]!, 'expected a command after counters');
-    const chainTok = tokens[i + 1];
-    const need = () => {
-      if (!chainTok) throw new LineError({ column: cmd.endColumn }, `'${cmd.text}' needs a chain name`);
-      return chainTok;
-    };
+    if (i >= words.count) throw new LineError(span(words, 0), 'expected a command after counters');
+    const cmd = words.is(i, '-A') ? '-A' : words.text(i); // most lines: no slice
     const loc = { file, line: lineNo, column: 1 };
-    switch (cmd.text) {
+    switch (cmd) {
       case '-A': case '--append': case '-I': case '--insert': {
-        const ct = need();
-        const chain = getChain(t, ct.text, at(lineNo, ct), 'use');
+        chainArg(words, i, cmd);
+        const chain = chainIndex.findWord(t, words, i + 1) ?? addChain(t, words.text(i + 1), at(lineNo, span(words, i + 1)), 'use');
         let j = i + 2;
         let position: number | undefined;
-        const insert = cmd.text === '-I' || cmd.text === '--insert';
-        if (insert && tokens[j] && /^\d+$/.test(tokens[j]!.text)) {
-          position = Number(tokens[j]!.text);
-          if (position < 1 || position > chain.rules.length + 1) throw new LineError(tokens[j]!, `insert position ${position} is out of range (chain '${chain.name}' has ${chain.rules.length} rules)`);
+        const insert = cmd === '-I' || cmd === '--insert';
+        if (insert && j < words.count && /^\d+$/.test(words.text(j))) {
+          position = Number(words.text(j));
+          if (position < 1 || position > chain.rules.length + 1) throw new LineError(span(words, j), `insert position ${position} is out of range (chain '${chain.name}' has ${chain.rules.length} rules)`);
           j++;
         }
-        const rule = parseRuleSpec(tokens, j, lineNo);
-        rule.loc = loc;
-        rule.text = raw;
+        const rule = specParser.parse(words, j, lineNo, loc);
+        rule.text = text.slice(lineStart, lineEnd);
         if (counters) rule.counters = counters;
         if (suppressions) rule.suppressions = suppressions;
         if (insert) chain.rules.splice((position ?? 1) - 1, 0, rule);
@@ -170,38 +194,84 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
         return;
       }
       case '-N': case '--new-chain': {
-        const ct = need();
-        if (t.chains.some((c) => c.name === ct.text)) throw new LineError(ct, `chain '${ct.text}' already exists`);
-        getChain(t, ct.text, loc, 'declare');
+        const name = chainArg(words, i, cmd);
+        if (chainIndex.find(t, name)) throw new LineError(span(words, i + 1), `chain '${name}' already exists`);
+        addChain(t, name, loc, 'declare');
         return;
       }
       case '-X': case '--delete-chain': {
-        const ct = chainTok;
-        t.chains = ct ? t.chains.filter((c) => c.builtin || c.name !== ct.text) : t.chains.filter((c) => c.builtin);
+        const name = i + 1 < words.count ? words.text(i + 1) : undefined;
+        t.chains = name !== undefined ? t.chains.filter((c) => c.builtin || c.name !== name) : t.chains.filter((c) => c.builtin);
+        chainIndex.forget(t);
         return;
       }
       case '-F': case '--flush': {
-        for (const c of t.chains) if (!chainTok || c.name === chainTok.text) c.rules = [];
+        const name = i + 1 < words.count ? words.text(i + 1) : undefined;
+        for (const c of t.chains) if (name === undefined || c.name === name) c.rules = [];
         return;
       }
       case '-P': case '--policy': {
-        const ct = need();
-        const pol = tokens[i + 2];
-        if (!pol) throw new LineError({ column: ct.endColumn }, `'-P ${ct.text}' needs a policy`);
-        if (pol.text !== 'ACCEPT' && pol.text !== 'DROP') throw new LineError(pol, `bad policy '${pol.text}' (expected ACCEPT or DROP)`);
-        const c = getChain(t, ct.text, loc, 'use');
-        if (!c.builtin) throw new LineError(ct, `'${ct.text}' is not a built-in chain; only built-in chains have a policy`);
-        c.policy = pol.text;
-        c.policyLoc = at(lineNo, pol);
+        const name = chainArg(words, i, cmd);
+        if (i + 2 >= words.count) throw new LineError({ column: words.endColumn(i + 1) }, `'-P ${name}' needs a policy`);
+        const policy = words.text(i + 2);
+        if (policy !== 'ACCEPT' && policy !== 'DROP') throw new LineError(span(words, i + 2), `bad policy '${policy}' (expected ACCEPT or DROP)`);
+        const c = chainIndex.find(t, name) ?? addChain(t, name, loc, 'use');
+        if (!c.builtin) throw new LineError(span(words, i + 1), `'${name}' is not a built-in chain; only built-in chains have a policy`);
+        c.policy = policy;
+        c.policyLoc = at(lineNo, span(words, i + 2));
         return;
       }
       default:
-        throw new LineError(cmd, `unknown command '${cmd.text}' (expected -A, -I, -N, -X, -F, -P, a ':CHAIN' line or COMMIT)`);
+        throw new LineError(span(words, i), `unknown command '${cmd}' (expected -A, -I, -N, -X, -F, -P, a ':CHAIN' line or COMMIT)`);
     }
   }
+}
 
-  function parseRuleSpec(tokens: Token[], start: number, lineNo: number): Rule {
-    return specParser.parse(tokens, start, lineNo);
+/** The chain name after the command word at i. */
+function chainArg(words: LineWords, i: number, cmd: string): string {
+  if (i + 1 >= words.count) throw new LineError({ column: words.endColumn(i) }, `'${cmd}' needs a chain name`);
+  return words.text(i + 1);
+}
+
+/**
+ * Each table's chains by name, so a rule finds its chain without a scan of
+ * every chain (dumps such as kube-proxy's have thousands). Names are unique in
+ * a table: a chain is only added when the lookup finds none.
+ */
+class ChainIndex {
+  private readonly byTable = new Map<Table, Map<string, Chain>>();
+  /** The chain findWord found last, and its table: a dump lists a chain's rules together. */
+  private last: Chain | undefined;
+  private lastTable: Table | undefined;
+
+  /** find() for word k of a line, without slicing the word when it names the same chain as last time. */
+  findWord(t: Table, words: LineWords, k: number): Chain | undefined {
+    if (this.last && this.lastTable === t && words.is(k, this.last.name)) return this.last;
+    const c = this.find(t, words.text(k));
+    this.last = c;
+    this.lastTable = t;
+    return c;
+  }
+
+  find(t: Table, name: string): Chain | undefined {
+    let byName = this.byTable.get(t);
+    if (!byName) {
+      byName = new Map();
+      for (const c of t.chains) if (!byName.has(c.name)) byName.set(c.name, c);
+      this.byTable.set(t, byName);
+    }
+    return byName.get(name);
+  }
+
+  added(t: Table, c: Chain): void {
+    const byName = this.byTable.get(t);
+    if (byName && !byName.has(c.name)) byName.set(c.name, c);
+  }
+
+  /** After t.chains was replaced (-X): rebuilt on the next lookup. */
+  forget(t: Table): void {
+    this.byTable.delete(t);
+    this.last = this.lastTable = undefined;
   }
 }
 
@@ -210,192 +280,310 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
  * parse, reused for every line: it allocates only the model objects it
  * returns (100,000-rule dumps made per-line closures and token copies a
  * visible share of the parse and of the garbage collector's work).
+ *
+ * The rule being read is kept in fields of this parser and only written to
+ * the Rule object: rule objects get their keys in the order of the line, so
+ * they have many shapes, and reading them back was slow.
  */
 class RuleSpecParser {
-  private tokens: Token[] = [];
+  private words = new LineWords();
   private k = 0;
   private lineNo = 0;
+  // The rule being read (set by begin()).
+  private rule!: Rule;
+  private matches: Match[] = none();
+  private lastMatch: Match | undefined;
+  private target: Target | undefined;
+  private proto: Neg | undefined;
+  /** The NEG_FIELDS the rule has set, one bit each: a rule may set each only once. */
+  private seen = 0;
+  /** The position handed to the model constructors, which copy its numbers: one object for the whole parse. */
+  private readonly here: WordPosition;
+  /** One string per distinct module, target, protocol, interface and unknown option name: the 100,000 `tcp`s of a dump are one. */
+  private readonly strings = new Map<string, string>();
+  /** MATCHES[name] and TARGETS[name] by name (null when absent), looked up once per name. */
+  private readonly matchSpecs = new Map<string, ModuleSpec | null>();
+  private readonly targetSpecs = new Map<string, ModuleSpec | null>();
 
   constructor(
     private readonly file: string,
     private readonly family: Family,
     private readonly report: (severity: Diagnostic['severity'], loc: Location, message: string) => void,
-  ) {}
-
-  private at(t: { column: number; endColumn?: number }): Location {
-    return t.endColumn ? { file: this.file, line: this.lineNo, column: t.column, endColumn: t.endColumn } : { file: this.file, line: this.lineNo, column: t.column };
+  ) {
+    this.here = { file, line: 0, column: 0, endColumn: 0 };
   }
 
-  parse(tokens: Token[], start: number, lineNo: number): Rule {
-    this.tokens = tokens;
+  /** Word k's Location, for a diagnostic. */
+  private at(k: number): Location {
+    return { file: this.file, line: this.lineNo, column: this.words.column(k), endColumn: this.words.endColumn(k) };
+  }
+
+  /** Word k's position for a model constructor (the shared `here`, overwritten by the next call). */
+  private pos(k: number): WordPosition {
+    const here = this.here;
+    here.line = this.lineNo;
+    here.column = this.words.column(k);
+    here.endColumn = this.words.endColumn(k);
+    return here;
+  }
+
+  private error(k: number, message: string): LineError {
+    return new LineError(span(this.words, k), message);
+  }
+
+  /** The one string of this parse equal to s. */
+  private intern(s: string): string {
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    this.strings.set(s, s);
+    return s;
+  }
+
+  private matchSpec(module: string): ModuleSpec | undefined {
+    return specOf(this.matchSpecs, MATCHES, module);
+  }
+
+  private targetSpec(name: string): ModuleSpec | undefined {
+    return specOf(this.targetSpecs, TARGETS, name);
+  }
+
+  /** A new rule: its first keys are loc and matches, as before. */
+  private begin(loc: Location): Rule {
+    this.rule = { loc, matches: none() };
+    this.matches = none();
+    this.lastMatch = undefined;
+    this.target = undefined;
+    this.proto = undefined;
+    this.seen = 0;
+    return this.rule;
+  }
+
+  parse(words: LineWords, start: number, lineNo: number, loc: Location): Rule {
+    this.words = words;
     this.k = start;
     this.lineNo = lineNo;
-    const rule: Rule = { loc: { file: this.file, line: lineNo, column: 1 }, matches: [] };
-    let negNext: Token | undefined;
-    let lastMatch: Match | undefined;
-    while (this.k < tokens.length) {
-      const tok = tokens[this.k]!;
-      if (isBang(tok)) {
-        if (negNext) throw new LineError(tok, "double '!'");
+    const rule = this.begin(loc);
+    let negNext = -1;
+    while (this.k < words.count) {
+      const tok = this.k;
+      if (words.isBang(tok)) {
+        if (negNext >= 0) throw this.error(tok, "double '!'");
         negNext = tok;
         this.k++;
         continue;
       }
-      if (!isOptionTok(tok)) throw new LineError(tok, `unexpected '${tok.text}' (expected an option such as -s, -p, -m or -j)`);
+      if (!words.isOption(tok)) throw this.error(tok, `unexpected '${words.text(tok)}' (expected an option such as -s, -p, -m or -j)`);
       this.k++;
-      const negated = !!negNext;
-      negNext = undefined;
-      const core = coreOption(tok.text);
-      if (core) {
-        if (core === 'fragment') {
-          if (this.family === 'ipv6') throw new LineError(tok, "'-f' is IPv4 only");
-          rule.fragment = { value: true, negated, loc: this.at(tok) };
-          continue;
-        }
-        const oldNeg = this.oldNegation(tok, 1);
-        const value = this.takeArgs(tok, 1)[0]!;
-        const n = negated || oldNeg;
-        if (core === 'match') {
-          if (n) throw new LineError(tok, "'!' cannot negate '-m'");
-          lastMatch = { module: value, options: [], loc: this.at(tok) };
-          rule.matches.push(lastMatch);
-        } else if (core === 'jump' || core === 'goto') {
-          if (rule.target) throw new LineError(tok, 'a rule can have only one target (-j/-g)');
-          rule.target = { name: value, goto: core === 'goto', options: [], loc: this.at(tok) };
-          lastMatch = undefined;
-        } else {
-          if (rule[core]) throw new LineError(tok, `multiple '${tok.text}' options are not allowed`);
-          rule[core] = { value, negated: n, loc: this.at(tok) };
-        }
-        continue;
-      }
-      // A module option: find its owner as iptables does (loaded matches, then the implicit protocol match).
-      const name = optionName(tok.text);
-      if (rule.target && !lastMatch) {
-        const tspec = TARGETS[rule.target.name];
-        rule.target.options.push(this.option(tok, name, negated, tspec ? findOption(tspec, name) : undefined));
-        continue;
-      }
-      const owner = findOwner(rule, lastMatch, name);
-      if (owner) {
-        const spec = MATCHES[owner.module];
-        owner.options.push(this.option(tok, name, negated, spec ? findOption(spec, name) : undefined));
-        continue;
-      }
-      const implicit = rule.proto && !rule.proto.negated ? implicitModule(rule.proto.value) : undefined;
-      const implicitSpec = implicit ? findOption(MATCHES[implicit]!, name) : undefined;
-      if (implicit && implicitSpec) {
-        const m: Match = { module: implicit, options: [], loc: this.at(tok) };
-        rule.matches.push(m);
-        m.options.push(this.option(tok, name, negated, implicitSpec));
-        continue;
-      }
-      if (lastMatch) {
-        this.report('warning', this.at(tok), `unknown option '${tok.text}' for module '${lastMatch.module}'`);
-        lastMatch.options.push(this.option(tok, name, negated, undefined));
-        continue;
-      }
-      throw new LineError(tok, `unknown option '${tok.text}'${rule.proto ? '' : ' (a protocol option needs -p)'}`);
+      const negated = negNext >= 0;
+      negNext = -1;
+      const core = coreOption(words, tok);
+      if (core) this.coreOption(tok, core, negated);
+      else this.moduleOption(tok, negated);
     }
-    if (negNext) throw new LineError(negNext, "'!' at the end of the rule negates nothing");
+    if (negNext >= 0) throw this.error(negNext, "'!' at the end of the rule negates nothing");
     // Arrays grown by push() keep room for 16 more entries: copies sized to
     // their contents keep a 100,000-rule model about half as large.
-    rule.matches = rule.matches.slice();
-    for (const m of rule.matches) m.options = m.options.slice();
-    if (rule.target) rule.target.options = rule.target.options.slice();
+    const { matches, target } = this;
+    for (const m of matches) if (m.options.length > 1) m.options = m.options.slice();
+    if (target && target.options.length > 1) target.options = target.options.slice();
+    if (matches.length) rule.matches = matches.length > 1 ? matches.slice() : matches;
     return rule;
   }
 
-  private option(tok: Token, name: string, negated: boolean, spec: OptionSpec | undefined): Option {
+  /** -s, -d, -i, -o, -p, -f, -m, -j, -g and their long spellings. */
+  private coreOption(tok: number, core: CoreField, negated: boolean): void {
+    const rule = this.rule;
+    if (core === 'fragment') {
+      if (this.family === 'ipv6') throw this.error(tok, "'-f' is IPv4 only");
+      rule.fragment = new ParsedNeg<true>(true, negated, this.pos(tok));
+      return;
+    }
+    const oldNeg = this.oldNegation(tok, 1);
+    const value = this.takeArg(tok, 1);
+    const n = negated || oldNeg;
+    if (core === 'match') {
+      if (n) throw this.error(tok, "'!' cannot negate '-m'");
+      this.addMatch((this.lastMatch = new ParsedMatch(this.intern(value), none(), this.pos(tok))));
+    } else if (core === 'jump' || core === 'goto') {
+      if (this.target) throw this.error(tok, 'a rule can have only one target (-j/-g)');
+      rule.target = this.target = new ParsedTarget(this.intern(value), core === 'goto', none(), this.pos(tok));
+      this.lastMatch = undefined;
+    } else {
+      const bit = 1 << NEG_FIELDS.indexOf(core);
+      if (this.seen & bit) throw this.error(tok, `multiple '${this.words.text(tok)}' options are not allowed`);
+      this.seen |= bit;
+      // Addresses are mostly distinct (a table of them cost more in cache misses than it saved); interfaces and protocols repeat.
+      const neg = new ParsedNeg(core === 'src' || core === 'dst' ? value : this.intern(value), n, this.pos(tok));
+      // Named stores, one per field: a computed rule[core] was a megamorphic access.
+      switch (core) {
+        case 'src': rule.src = neg; break;
+        case 'dst': rule.dst = neg; break;
+        case 'inIface': rule.inIface = neg; break;
+        case 'outIface': rule.outIface = neg; break;
+        case 'proto': rule.proto = this.proto = neg; break;
+      }
+    }
+  }
+
+  /** A module option: find its owner as iptables does (loaded matches, then the implicit protocol match). */
+  private moduleOption(tok: number, negated: boolean): void {
+    const name = optionName(this.words, tok);
+    const target = this.target;
+    const lastMatch = this.lastMatch;
+    if (target && !lastMatch) {
+      const tspec = this.targetSpec(target.name);
+      addOption(target, this.option(tok, name, negated, tspec ? findOption(tspec, name) : undefined));
+      return;
+    }
+    const owner = this.findOwner(name);
+    if (owner) {
+      const spec = this.matchSpec(owner.module);
+      addOption(owner, this.option(tok, name, negated, spec ? findOption(spec, name) : undefined));
+      return;
+    }
+    const proto = this.proto;
+    const implicit = proto && !proto.negated ? implicitModule(proto.value) : undefined;
+    const implicitSpec = implicit ? findOption(MATCHES[implicit]!, name) : undefined;
+    if (implicit && implicitSpec) {
+      const m = new ParsedMatch(implicit, none(), this.pos(tok));
+      this.addMatch(m);
+      addOption(m, this.option(tok, name, negated, implicitSpec));
+      return;
+    }
+    if (lastMatch) {
+      this.report('warning', this.at(tok), `unknown option '${this.words.text(tok)}' for module '${lastMatch.module}'`);
+      addOption(lastMatch, this.option(tok, name, negated, undefined));
+      return;
+    }
+    throw this.error(tok, `unknown option '${this.words.text(tok)}'${proto ? '' : ' (a protocol option needs -p)'}`);
+  }
+
+  /** The match that owns `--name`: an unknown last module takes everything; else the latest known module that defines it. */
+  private findOwner(name: string): Match | undefined {
+    const last = this.lastMatch;
+    if (last && !this.matchSpec(last.module)) return last;
+    const matches = this.matches;
+    for (let i = matches.length - 1; i >= 0; i--) {
+      const m = matches[i]!;
+      const spec = this.matchSpec(m.module);
+      if (spec && findOption(spec, name)) return m;
+    }
+    return undefined;
+  }
+
+  /** Appends to the rule's matches, which start as the shared empty list: one match (the most common) makes an array of one. */
+  private addMatch(m: Match): void {
+    if (this.matches.length === 0) this.matches = [m];
+    else this.matches.push(m);
+  }
+
+  private option(tok: number, name: string, negated: boolean, spec: OptionSpec | undefined): Option {
     const oldNeg = this.oldNegation(tok, spec?.arity);
     const args = this.takeArgs(tok, spec?.arity);
-    return { name, negated: negated || oldNeg, args, loc: this.at(tok) };
+    return new ParsedOption(spec ? spelling(spec, name) : this.intern(name), negated || oldNeg, args, this.pos(tok));
   }
 
   /** The old `--opt ! value` negation (iptables 1.8 rejects it): skips the `!` and warns. */
-  private oldNegation(optTok: Token, arity: number | undefined): boolean {
-    const t = this.tokens[this.k];
-    if (arity === 0 || !isBang(t)) return false;
-    this.report('warning', this.at(t!), `old-style negation '${optTok.text} ! ...' (iptables 1.8 rejects it); write '! ${optTok.text} ...'`);
+  private oldNegation(optTok: number, arity: number | undefined): boolean {
+    const t = this.k;
+    if (arity === 0 || !this.words.isBang(t)) return false;
+    const opt = this.words.text(optTok);
+    this.report('warning', this.at(t), `old-style negation '${opt} ! ...' (iptables 1.8 rejects it); write '! ${opt} ...'`);
     this.k++;
     return true;
   }
 
   /** Arguments of an option: exactly `arity` words, or every word up to the next option. */
-  private takeArgs(optTok: Token, arity: number | undefined): string[] {
-    const tokens = this.tokens;
-    if (arity === 1) {
-      const a = tokens[this.k];
-      if (!a || isOptionTok(a) || isBang(a)) throw new LineError(a ?? { column: optTok.endColumn }, `option '${optTok.text}' needs 1 argument`);
-      this.k++;
-      return [a.text];
-    }
+  private takeArgs(optTok: number, arity: number | undefined): string[] {
+    const words = this.words;
+    if (arity === 1) return [this.takeArg(optTok, 1)];
+    if (arity === 0) return none();
     const args: string[] = [];
     if (arity !== undefined) {
-      for (let n = 0; n < arity; n++) {
-        const a = tokens[this.k];
-        if (!a || isOptionTok(a) || isBang(a)) throw new LineError(a ?? { column: optTok.endColumn }, `option '${optTok.text}' needs ${arity} argument${arity > 1 ? 's' : ''}`);
-        args.push(a.text);
-        this.k++;
-      }
+      for (let n = 0; n < arity; n++) args.push(this.takeArg(optTok, arity));
     } else {
-      while (this.k < tokens.length && !isOptionTok(tokens[this.k]) && !isBang(tokens[this.k])) args.push(tokens[this.k++]!.text);
+      while (this.k < words.count && !words.isOption(this.k) && !words.isBang(this.k)) args.push(words.text(this.k++));
     }
-    return args.slice();
+    return args.length ? args.slice() : none();
+  }
+
+  /** The next word as one of the `arity` arguments of the option at optTok. */
+  private takeArg(optTok: number, arity: number): string {
+    const words = this.words;
+    const a = this.k;
+    if (a >= words.count || words.isOption(a) || words.isBang(a)) {
+      throw new LineError(a < words.count ? span(words, a) : { column: words.endColumn(optTok) }, `option '${words.text(optTok)}' needs ${arity} argument${arity > 1 ? 's' : ''}`);
+    }
+    this.k++;
+    return words.text(a);
   }
 }
 
-function isOptionTok(t: Token | undefined): boolean {
-  return !!t && !t.quoted && isOptionWord(t.text);
+/** table[name] through a per-parse cache (a keyed load by a fresh string on every option was a megamorphic lookup). */
+function specOf(cache: Map<string, ModuleSpec | null>, table: Readonly<Record<string, ModuleSpec>>, name: string): ModuleSpec | undefined {
+  let spec = cache.get(name);
+  if (spec === undefined) cache.set(name, (spec = table[name] ?? null));
+  return spec ?? undefined;
 }
 
-function isBang(t: Token | undefined): boolean {
-  return !!t && !t.quoted && t.text === '!';
+/** Appends to a parsed match's or target's options, which start as the shared empty list. */
+function addOption(owner: Match | Target, o: Option): void {
+  if (owner.options.length === 0) owner.options = [o];
+  else owner.options.push(o);
+}
+
+/** The spec's own string for a name it knows (its name or an alias): one string for every rule that spells it so. */
+function spelling(spec: OptionSpec, name: string): string {
+  if (spec.name === name) return spec.name;
+  if (spec.aliases) for (const a of spec.aliases) if (a === name) return a;
+  return name;
 }
 
 type CoreField = 'src' | 'dst' | 'inIface' | 'outIface' | 'proto' | 'fragment' | 'match' | 'jump' | 'goto';
 
-/** Core options, short and long spellings -> the Rule field (a switch: no hashing of a fresh string per word). */
-function coreOption(w: string): CoreField | undefined {
-  switch (w) {
-    case '-s': case '--source': case '--src': return 'src';
-    case '-d': case '--destination': case '--dst': return 'dst';
-    case '-i': case '--in-interface': return 'inIface';
-    case '-o': case '--out-interface': return 'outIface';
-    case '-p': case '--protocol': return 'proto';
-    case '-f': case '--fragment': return 'fragment';
-    case '-m': case '--match': return 'match';
-    case '-j': case '--jump': return 'jump';
-    case '-g': case '--goto': return 'goto';
+/** The Neg fields of a rule other than fragment (which may repeat), in the bit order of RuleSpecParser.seen. */
+const NEG_FIELDS = ['src', 'dst', 'inIface', 'outIface', 'proto'] as const;
+
+/** Core options, short and long spellings -> the Rule field. Short ones are read in place (most words of a dump are). */
+function coreOption(words: LineWords, k: number): CoreField | undefined {
+  if (words.length(k) === 2) return coreShort(words.source.charCodeAt(words.start(k) + 1));
+  return words.source.charCodeAt(words.start(k) + 1) === 45 ? coreLong(words.text(k)) : undefined;
+}
+
+/** `-s` ... `-g` by the letter after the dash. */
+function coreShort(letter: number): CoreField | undefined {
+  switch (letter) {
+    case 115 /* s */: return 'src';
+    case 100 /* d */: return 'dst';
+    case 105 /* i */: return 'inIface';
+    case 111 /* o */: return 'outIface';
+    case 112 /* p */: return 'proto';
+    case 102 /* f */: return 'fragment';
+    case 109 /* m */: return 'match';
+    case 106 /* j */: return 'jump';
+    case 103 /* g */: return 'goto';
     default: return undefined;
   }
 }
 
-/** `--dport` -> `dport`, `-x` -> `x` (what /^--?/ removes). */
-function optionName(w: string): string {
-  return w.charCodeAt(1) === 45 ? w.slice(2) : w.slice(1);
-}
-
-/** `-x` or `--xy` (a letter or digit after the dashes), but not a negative number like `-1`. Same as /^--?[A-Za-z0-9]/ and not /^-\d/, without regexes (once per word). */
-function isOptionWord(w: string): boolean {
-  if (w.charCodeAt(0) !== 45 /* - */) return false;
-  const c1 = w.charCodeAt(1);
-  if (isDigit(c1)) return false;
-  const c = c1 === 45 ? w.charCodeAt(2) : c1;
-  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-/** The match that owns `--name`: an unknown last module takes everything; else the latest known module that defines it. */
-function findOwner(rule: Rule, last: Match | undefined, name: string): Match | undefined {
-  if (last && !MATCHES[last.module]) return last;
-  for (let i = rule.matches.length - 1; i >= 0; i--) {
-    const m = rule.matches[i]!;
-    const spec = MATCHES[m.module];
-    if (spec && findOption(spec, name)) return m;
+function coreLong(w: string): CoreField | undefined {
+  switch (w) {
+    case '--source': case '--src': return 'src';
+    case '--destination': case '--dst': return 'dst';
+    case '--in-interface': return 'inIface';
+    case '--out-interface': return 'outIface';
+    case '--protocol': return 'proto';
+    case '--fragment': return 'fragment';
+    case '--match': return 'match';
+    case '--jump': return 'jump';
+    case '--goto': return 'goto';
+    default: return undefined;
   }
-  return undefined;
+}
+
+/** `--dport` -> `dport`, `-x` -> `x` (what /^--?/ removes), sliced from the line. */
+function optionName(words: LineWords, k: number): string {
+  const s = words.start(k);
+  const dashes = words.source.charCodeAt(s + 1) === 45 ? 2 : 1;
+  return words.source.slice(s + dashes, s + words.length(k));
 }

@@ -8,6 +8,7 @@
 // allocated after all fields, at the bottom.
 import { formatAddr } from '../net/cidr.js';
 import type { Family } from '../ruleset/model.js';
+import { lookupTable } from '../lookup.js';
 
 export type FieldName =
   | 'in'
@@ -48,7 +49,7 @@ export interface FieldLayout {
 // ---- protocols -----------------------------------------------------------
 
 /** Protocol names iptables-save prints (from /etc/protocols), and common aliases. */
-export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
+export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = lookupTable({
   icmp: 1,
   igmp: 2,
   ipencap: 4,
@@ -74,7 +75,7 @@ export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
   sctp: 132,
   mh: 135,
   udplite: 136,
-};
+});
 
 /** Canonical name per number for printing (the names iptables-save uses). */
 const PROTOCOL_NAMES: ReadonlyMap<number, string> = new Map(

@@ -10,6 +10,7 @@ import type { Ajv2020 as Ajv2020Class, ErrorObject, ValidateFunction } from 'ajv
 import { didYouMean, error, type Diagnostic } from '../diagnostics.js';
 import { displayPointer, joinPointer, locatePointer, type JsonDocument } from './json-source.js';
 import { interfaceNameProblem, vlanIdProblem } from './names.js';
+import { lookupTable } from '../lookup.js';
 
 const SCHEMA_RELATIVE = path.join('schema', 'topology.schema.json');
 
@@ -96,13 +97,13 @@ function valueAt(root: unknown, pointer: string): unknown {
   return v;
 }
 
-const TYPE_NAMES: Record<string, string> = {
+const TYPE_NAMES: Record<string, string> = lookupTable({
   object: 'an object',
   array: 'an array',
   string: 'a string',
   integer: 'an integer',
   number: 'a number',
-};
+});
 
 /** The message for an error raised inside one of the schema's named definitions. */
 function defMessage(def: string | undefined, e: ErrorObject): string | undefined {

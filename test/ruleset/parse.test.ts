@@ -79,7 +79,8 @@ for (const [input, want, family, table, chain] of PAIRS) {
 test('old-style negation is accepted with a warning', () => {
   const { ruleset, diagnostics } = parseRuleset('*filter\n-A INPUT -d ! 192.168.122.0/24 -p tcp --dport ! 22 -j ACCEPT\nCOMMIT\n', 'old.rules');
   const rule = ruleset.tables[0]!.chains[0]!.rules[0]!;
-  assert.equal(rule.dst, { value: '192.168.122.0/24', negated: true, loc: { file: 'old.rules', line: 2, column: 10, endColumn: 12 } });
+  // A parsed element's loc is an accessor, not an own property (src/ruleset/located.ts): compare it as a plain object.
+  assert.equal({ ...rule.dst, loc: rule.dst!.loc }, { value: '192.168.122.0/24', negated: true, loc: { file: 'old.rules', line: 2, column: 10, endColumn: 12 } });
   assert.is(rule.matches[0]!.options[0]!.negated, true);
   assert.is(diagnostics.length, 2);
   assert.ok(diagnostics.every((d) => d.severity === 'warning' && d.loc.line === 2));
@@ -169,6 +170,27 @@ test('family inference', () => {
   assert.is(inferFamily('-A INPUT -s 2001:db8::/32 -j DROP', 'x.rules'), 'ipv6');
   assert.is(inferFamily('-A INPUT -p ipv6-icmp -j ACCEPT', 'x'), 'ipv6');
   assert.is(inferFamily(':icmpv6-input - [0:0]\n-A FORWARD -j DNAT --to-destination 1.2.3.4:80', 'x.rules'), 'ipv4');
+});
+
+test('names of Object.prototype properties are ordinary unknown names, never built-ins', async () => {
+  const { lintRulesets } = await import('../../src/lint/run.js');
+  const { buildAnalysis } = await import('../../src/analysis/lint-analysis.js');
+  const lines = [
+    '-A INPUT -m constructor --x 1 -j ACCEPT',
+    '-A INPUT -j toString --foo',
+    '-A INPUT -m __proto__ --x 1',
+    '-A INPUT -p constructor -j ACCEPT',
+    '-A INPUT -p tcp -m tcp --dport constructor -j ACCEPT',
+    '-A INPUT -p icmp -m icmp --icmp-type constructor -j ACCEPT',
+    '-A INPUT -j LOG --log-level hasOwnProperty',
+    '-A INPUT -m conntrack --ctstate __proto__ -j ACCEPT',
+  ];
+  for (const line of lines) {
+    const text = `*filter\n:INPUT ACCEPT [0:0]\n${line}\nCOMMIT\n*constructor\nCOMMIT\n`;
+    const { ruleset } = parseRuleset(text, 'proto.rules');
+    formatCanonical(text, 'proto.rules');
+    lintRulesets([ruleset], { analysis: buildAnalysis });
+  }
 });
 
 test.run();

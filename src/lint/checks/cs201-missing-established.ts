@@ -30,15 +30,16 @@ import { boxWith, packetBox, STATE_BIT } from '../../analysis/box.js';
 import { VerdictBudgetExceeded, type VerdictBounds } from '../../analysis/verdict.js';
 import type { Check, Finding, LintContext } from '../types.js';
 import { findChain, type Table } from '../../ruleset/model.js';
+import { lookupTable } from '../../lookup.js';
 
 /** The chain whose accepted NEW packets have their replies in the given chain. */
-const REPLIES_FROM: Readonly<Record<string, string>> = { FORWARD: 'FORWARD', INPUT: 'OUTPUT', OUTPUT: 'INPUT' };
+const REPLIES_FROM: Readonly<Record<string, string>> = lookupTable({ FORWARD: 'FORWARD', INPUT: 'OUTPUT', OUTPUT: 'INPUT' });
 
 /** ICMP query types whose answers conntrack counts as ESTABLISHED: request -> reply. */
-const ICMP_REPLY: Readonly<Record<string, Readonly<Record<number, number>>>> = {
+const ICMP_REPLY: Readonly<Record<string, Readonly<Record<number, number>>>> = lookupTable<Readonly<Record<number, number>>>({
   icmp: { 8: 0, 13: 14, 15: 16, 17: 18 },
   'ipv6-icmp': { 128: 129 },
-};
+});
 
 /** How many example connections per chain: one per ACCEPT rule, up to this many. */
 const MAX_EXAMPLES = 64;
