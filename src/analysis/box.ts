@@ -76,12 +76,18 @@ export interface Box {
   /** TCP flags: (flags & tfMask) === tfComp; tfMask 0 = no constraint. */
   tfMask: number;
   tfComp: number;
+  /**
+   * The rule this box was computed and cached for (cachedRuleBox), else
+   * undefined. A spread copy of a rule carries its cached box along; this
+   * tells the copy that the box is not its own.
+   */
+  cachedFor: Rule | undefined;
 }
 
 export function fullBox(): Box {
   return {
     exact: true, opaqueOnly: false, empty: false, inIf: undefined, outIf: undefined, proto: -1, stateMask: ALL_STATES, frag: -1,
-    srcLo: ADDR_MIN, srcHi: ADDR_MAX, dstLo: ADDR_MIN, dstHi: ADDR_MAX, spLo: 0, spHi: 65535, dpLo: 0, dpHi: 65535, tfMask: 0, tfComp: 0,
+    srcLo: ADDR_MIN, srcHi: ADDR_MAX, dstLo: ADDR_MIN, dstHi: ADDR_MAX, spLo: 0, spHi: 65535, dpLo: 0, dpHi: 65535, tfMask: 0, tfComp: 0, cachedFor: undefined,
   };
 }
 
@@ -166,25 +172,21 @@ export function ruleBox(rule: Rule, family: Family): Box {
  * itself. A WeakMap of 100,000 rules cost more to look up (and to trace in the
  * garbage collector) than computing the boxes did, and so did a non-enumerable
  * Object.defineProperty (a runtime call per rule). A plain symbol property is
- * copied by `{ ...rule, src }` (a changed copy), so the slot names the rule it
- * was computed for, and a copy computes its own. A rule's matches never change
- * once parsed or generated (copies are made instead), so the box stays valid.
+ * copied by `{ ...rule, src }` (a changed copy), so the box names the rule it
+ * was computed for (cachedFor), and a copy computes its own. A rule's matches
+ * never change once parsed or generated (copies are made instead), so the box stays valid.
  */
 const BOX_SLOT: Record<Family, symbol> = { ipv4: Symbol('box4'), ipv6: Symbol('box6') };
 
-interface BoxSlot {
-  rule: Rule;
-  box: Box;
-}
-
 /** ruleBox, computed once per rule (reach, the verdict walks and the diff all ask for it). */
 export function cachedRuleBox(rule: Rule, family: Family): Box {
-  const slots = rule as unknown as Record<symbol, BoxSlot | undefined>;
+  const slots = rule as unknown as Record<symbol, Box | undefined>;
   const key = BOX_SLOT[family];
-  const slot = slots[key];
-  if (slot !== undefined && slot.rule === rule) return slot.box;
+  const cached = slots[key];
+  if (cached !== undefined && cached.cachedFor === rule) return cached;
   const box = ruleBox(rule, family);
-  slots[key] = { rule, box };
+  box.cachedFor = rule;
+  slots[key] = box;
   return box;
 }
 
@@ -438,14 +440,15 @@ export function meetBoxes(a: Box, b: Box): Box {
     spLo: Math.max(a.spLo, b.spLo), spHi: Math.min(a.spHi, b.spHi),
     dpLo: Math.max(a.dpLo, b.dpLo), dpHi: Math.min(a.dpHi, b.dpHi),
     tfMask: a.tfMask | b.tfMask, tfComp: a.tfComp | b.tfComp,
+    cachedFor: undefined,
   };
   return r;
 }
 
 /** The smallest box holding both (a hull of a union; never exact). */
 export function joinBoxes(a: Box, b: Box): Box {
-  if (a.empty) return { ...b, exact: false, opaqueOnly: false };
-  if (b.empty) return { ...a, exact: false, opaqueOnly: false };
+  if (a.empty) return { ...b, exact: false, opaqueOnly: false, cachedFor: undefined };
+  if (b.empty) return { ...a, exact: false, opaqueOnly: false, cachedFor: undefined };
   return {
     exact: false,
     opaqueOnly: false,
@@ -461,6 +464,7 @@ export function joinBoxes(a: Box, b: Box): Box {
     dpLo: Math.min(a.dpLo, b.dpLo), dpHi: Math.max(a.dpHi, b.dpHi),
     // The flags both fix, to the same value.
     ...sharedFlags(a, b),
+    cachedFor: undefined,
   };
 }
 
@@ -471,7 +475,7 @@ function sharedFlags(a: Box, b: Box): { tfMask: number; tfComp: number } {
 
 /** The box of every packet but for the fields given (a hull for the callers' simple sets). */
 export function boxWith(fields: Partial<Box>): Box {
-  return { ...fullBox(), exact: false, opaqueOnly: false, ...fields };
+  return { ...fullBox(), exact: false, opaqueOnly: false, ...fields, cachedFor: undefined };
 }
 
 export function emptyBox(): Box {
