@@ -8,6 +8,22 @@ import * as t from './tokens.js';
 const STATEMENT = 'a statement (allow, deny, reject, host, network, group, service, defaults, topology or family)';
 const ENDPOINT = "(a name, an address, 'any' or 'self')";
 
+/**
+ * What a repetition or an alternative of the grammar expects (its ERR_MSG).
+ * The parser passes these, and the messages below recognise the lists and
+ * alternatives that share a rule by them.
+ */
+export const EXPECTED = {
+  addresses: 'an address',
+  address: 'an IPv4 or IPv6 address',
+  endpoints: 'an endpoint',
+  endpoint: `an endpoint ${ENDPOINT}`,
+  pinTarget: 'a name or an address after the zone',
+  services: 'a service',
+  service: 'a service (tcp/80, udp, icmp/echo-request or a service name)',
+  protocolArgument: 'a port, a port range or an ICMP type',
+} as const;
+
 /** How the offending token is named in a message. */
 export function describeFound(token: IToken): string {
   if (token.tokenType === EOF) return 'the end of the file';
@@ -59,11 +75,11 @@ function expectedPhrase(ruleName: string, expected: TokenType, previous: IToken)
       return "'second', 'minute', 'hour' or 'day' after '/'";
     case 'ruleOption:StringLiteral':
       return "a string after 'comment'";
-    case 'pinTarget:RBracket':
+    case 'endpoint:RBracket':
       return "']' after the IPv6 address";
-    case 'pinTarget:IPv6Literal':
+    case 'endpoint:IPv6Literal':
       return "an IPv6 address after '['";
-    case 'icmpTypeCode:Integer':
+    case 'serviceItem:Integer':
       return "an ICMP code after 'TYPE/'";
     case 'portRange:Integer':
       return is(previous, t.Minus) ? "the end of the port range after '-'" : 'a port number';
@@ -71,16 +87,24 @@ function expectedPhrase(ruleName: string, expected: TokenType, previous: IToken)
   return `${label(expected)} after '${prev}'`;
 }
 
-/** What an alternative or a required list expected, sharpened by the token before it. */
-function alternativePhrase(ruleName: string, description: string | undefined, previous: IToken): string {
-  if (ruleName === 'endpointList' || ruleName === 'endpoint') {
-    if (is(previous, t.Arrow)) return `a destination ${ENDPOINT} after '->'`;
-    if (is(previous, t.Allow, t.Deny, t.Reject)) return `a source ${ENDPOINT} after '${previous.image}'`;
-    if (is(previous, t.Comma)) return `another endpoint ${ENDPOINT} after ','`;
+/** What an alternative or a required list expected (its ERR_MSG), sharpened by the token before it. */
+function alternativePhrase(description: string | undefined, previous: IToken): string {
+  switch (description) {
+    case EXPECTED.endpoints:
+    case EXPECTED.endpoint:
+      if (is(previous, t.Arrow)) return `a destination ${ENDPOINT} after '->'`;
+      if (is(previous, t.Allow, t.Deny, t.Reject)) return `a source ${ENDPOINT} after '${previous.image}'`;
+      if (is(previous, t.Comma)) return `another endpoint ${ENDPOINT} after ','`;
+      break;
+    case EXPECTED.addresses:
+    case EXPECTED.address:
+      return `an IPv4 or IPv6 address after '${previous.image}'`;
+    case EXPECTED.services:
+    case EXPECTED.service:
+      return `a service (tcp/80, udp, icmp/echo-request or a service name) after '${previous.image}'`;
+    case EXPECTED.protocolArgument:
+      return `a port, a port range or an ICMP type after '${previous.image}'`;
   }
-  if (ruleName === 'addressList' || ruleName === 'address') return `an IPv4 or IPv6 address after '${previous.image}'`;
-  if (ruleName === 'serviceList' || ruleName === 'serviceItem') return `a service (tcp/80, udp, icmp/echo-request or a service name) after '${previous.image}'`;
-  if (ruleName === 'protocolArgument') return `a port, a port range or an ICMP type after '${previous.image}'`;
   return description ?? 'something else';
 }
 
@@ -91,10 +115,10 @@ export const policyErrorMessages: IParserErrorMessageProvider = {
   buildNotAllInputParsedMessage({ firstRedundant }) {
     return `expected ${STATEMENT}, found ${describeFound(firstRedundant)}`;
   },
-  buildNoViableAltMessage({ actual, previous, customUserDescription, ruleName }) {
-    return `expected ${alternativePhrase(ruleName, customUserDescription, previous)}, found ${describeFound(actual[0]!)}`;
+  buildNoViableAltMessage({ actual, previous, customUserDescription }) {
+    return `expected ${alternativePhrase(customUserDescription, previous)}, found ${describeFound(actual[0]!)}`;
   },
-  buildEarlyExitMessage({ actual, previous, customUserDescription, ruleName }) {
-    return `expected ${alternativePhrase(ruleName, customUserDescription, previous)}, found ${describeFound(actual[0]!)}`;
+  buildEarlyExitMessage({ actual, previous, customUserDescription }) {
+    return `expected ${alternativePhrase(customUserDescription, previous)}, found ${describeFound(actual[0]!)}`;
   },
 };

@@ -25,8 +25,13 @@ import type {
 } from '../src/policy/ast.js';
 import { sharedPolicyParser } from './parser.js';
 import { ICMP_PROTOCOLS, KNOWN_PROTOCOLS, PORT_PROTOCOL_NUMBERS, PORT_PROTOCOLS } from './protocols.js';
+import { Integer } from './tokens.js';
 
 type Children = Record<string, Array<CstNode | IToken> | undefined>;
+
+/** Keys of alternatives read for every rule (a literal would be a new array at each call). */
+const ACTION_KEYS = ['Allow', 'Deny', 'Reject'];
+const ADDRESS_KEYS = ['IPv4Literal', 'IPv6Literal'];
 
 /** Seconds per `limit` unit; iptables' limit match rejects more than 10000 per second. */
 const RATE_UNITS = { second: 1, minute: 60, hour: 3600, day: 86400 } as const;
@@ -72,19 +77,18 @@ export class PolicyAstBuilder extends BaseVisitor {
     this.diagnostics.push({ severity: 'error', message, loc });
   }
 
-  /** An error at the first real token of `node` (none when recovery left it without one). */
-  private errAtStart(node: CstNode, message: string): void {
-    const start = firstToken(node);
+  /** An error at `start`, the first real token of what is wrong (none when recovery left it without one). */
+  private errAt(start: IToken | undefined, message: string): void {
     if (start) this.err(this.pos(start), message);
   }
 
   /**
    * A token's position, `endColumn` one past its last character.
    *
-   * Chevrotain keeps token positions in double fields (its EOF token holds NaN);
-   * `| 0` turns them back into small integers, so a Location holds its numbers
-   * inline instead of pointing at boxed doubles (a quarter of the AST's memory
-   * for a large policy). Only real tokens get here, and span() does the same.
+   * `| 0` keeps a Location's numbers small integers, held inline rather than
+   * as boxed doubles (a quarter of the AST's memory for a large policy), even
+   * if a token with NaN positions (one Chevrotain makes) ever shared the
+   * lexer's tokens' shape. Only real tokens get here, and span() does the same.
    */
   pos(token: IToken): Location {
     return { file: this.file, line: token.startLine! | 0, column: token.startColumn! | 0, endColumn: (token.endColumn! + 1) | 0 };
@@ -260,7 +264,7 @@ export class PolicyAstBuilder extends BaseVisitor {
   }
 
   address(ctx: Children): AddressLit | undefined {
-    const tok = this.oneOf(ctx, ['IPv4Literal', 'IPv6Literal']);
+    const tok = this.oneOf(ctx, ADDRESS_KEYS);
     return tok ? this.addressLit(tok) : undefined;
   }
 
@@ -274,26 +278,23 @@ export class PolicyAstBuilder extends BaseVisitor {
   groupMember(ctx: Children): NameRef | AddressLit | undefined {
     const name = this.token(ctx, 'Identifier');
     if (name) return this.nameRef(name);
-    const addr = this.oneOf(ctx, ['IPv4Literal', 'IPv6Literal']);
+    const addr = this.oneOf(ctx, ADDRESS_KEYS);
     return addr ? this.addressLit(addr) : undefined;
   }
 
   serviceDefinition(ctx: Children): void {
     const name = this.token(ctx, 'Identifier');
-    const list = this.nodes(ctx, 'serviceList')[0];
-    if (!name || !list) return;
-    this.ast.definitions.push({ kind: 'service', name: name.image, pos: this.pos(name), items: this.serviceList(list.children as Children) });
-  }
-
-  serviceList(ctx: Children): ServiceItem[] {
-    return this.visitEach(this.nodes(ctx, 'serviceItem'), this.serviceItem);
+    // Past the '=' the list was parsed, even if an error left it empty.
+    if (!name || !ctx['Equals']) return;
+    this.ast.definitions.push({ kind: 'service', name: name.image, pos: this.pos(name), items: this.visitEach(this.nodes(ctx, 'serviceItem'), this.serviceItem) });
   }
 
   serviceItem(ctx: Children): ServiceItem | undefined {
     const protoTok = this.token(ctx, 'protocol');
     if (!protoTok) return undefined;
-    const argNode = this.nodes(ctx, 'protocolArgument')[0];
-    const isNumber = /^\d/.test(protoTok.image);
+    // The first '/' is only consumed when an argument follows it (icmp/3/4 has a second).
+    const hasArgument = ctx['Slash'] !== undefined;
+    const isNumber = protoTok.tokenType === Integer;
     let proto = this.intern(protoTok.image);
     if (isNumber) {
       const n = this.integer(protoTok, 'protocol number', 0, 255);
@@ -301,66 +302,58 @@ export class PolicyAstBuilder extends BaseVisitor {
       proto = String(n);
     } else if (!KNOWN_PROTOCOLS.has(proto)) {
       // A bare unknown name is a service reference; before '/' it can only be a protocol.
-      if (!argNode) return { kind: 'ref', name: proto, pos: this.pos(protoTok) };
+      if (!hasArgument) return { kind: 'ref', name: proto, pos: this.pos(protoTok) };
       this.err(this.pos(protoTok), `unknown protocol '${proto}'${suggestionSuffix(proto, KNOWN_PROTOCOLS)}`);
       return undefined;
     }
-    if (!argNode) return { kind: 'proto', proto, pos: this.pos(protoTok) };
+    if (!hasArgument) return { kind: 'proto', proto, pos: this.pos(protoTok) };
 
-    const arg = argNode.children as Children;
-    const last = protocolArgumentEnd(argNode) ?? protoTok;
-    const pos = this.span(protoTok, last);
     const isIcmp = ICMP_PROTOCOLS.has(proto);
     const hasPorts = PORT_PROTOCOLS.has(proto) || (isNumber && PORT_PROTOCOL_NUMBERS.has(Number(proto)));
-
-    const typeName = this.token(arg, 'icmpTypeName');
-    const typeCode = this.nodes(arg, 'icmpTypeCode')[0];
-    const portList = this.nodes(arg, 'portList')[0];
+    // Which alternative followed the '/': a name, TYPE/CODE, or a port list.
+    const typeName = this.token(ctx, 'icmpTypeName');
+    const isTypeCode = ctx['icmpType'] !== undefined;
+    const ranges = this.nodes(ctx, 'portRange');
     if (isIcmp) {
-      if (typeName) return { kind: 'proto', proto, icmpType: typeName.image, pos };
-      if (typeCode) {
-        const tc = typeCode.children as Children;
-        const typeTok = this.token(tc, 'type');
-        const codeTok = this.token(tc, 'code');
+      if (typeName) return { kind: 'proto', proto, icmpType: typeName.image, pos: this.span(protoTok, typeName) };
+      if (isTypeCode) {
+        const typeTok = this.token(ctx, 'icmpType');
+        const codeTok = this.token(ctx, 'icmpCode');
         if (!typeTok || !codeTok) return undefined;
         const type = this.integer(typeTok, 'ICMP type', 0, 255);
         const code = this.integer(codeTok, 'ICMP code', 0, 255);
-        return type === undefined || code === undefined ? undefined : { kind: 'proto', proto, icmpType: `${type}/${code}`, pos };
+        return type === undefined || code === undefined ? undefined : { kind: 'proto', proto, icmpType: `${type}/${code}`, pos: this.span(protoTok, codeTok) };
       }
-      const ranges = portList ? this.nodes(portList.children as Children, 'portRange') : [];
       const single = ranges.length === 1 ? (ranges[0]!.children as Children) : undefined;
       if (single && !single['high']) {
         const typeTok = this.token(single, 'low');
         const type = typeTok && this.integer(typeTok, 'ICMP type', 0, 255);
-        return type === undefined ? undefined : { kind: 'proto', proto, icmpType: String(type), pos };
+        return type === undefined ? undefined : { kind: 'proto', proto, icmpType: String(type), pos: this.span(protoTok, typeTok!) };
       }
-      this.errAtStart(argNode, `${proto} takes one ICMP type (a name like echo-request, a number, or TYPE/CODE), not a port list`);
+      this.errAt(this.argumentStart(ctx), `${proto} takes one ICMP type (a name like echo-request, a number, or TYPE/CODE), not a port list`);
       return undefined;
     }
     if (!hasPorts) {
-      this.errAtStart(argNode, `'${proto}' has no ports; write it bare, as in '${proto}'`);
+      this.errAt(this.argumentStart(ctx), `'${proto}' has no ports; write it bare, as in '${proto}'`);
       return undefined;
     }
-    if (!portList) {
+    if (ranges.length === 0) {
       const what = typeName ? `'${typeName.image}'` : 'an ICMP type/code';
-      this.errAtStart(argNode, `expected a port number after '${proto}/', found ${what}`);
+      this.errAt(this.argumentStart(ctx), `expected a port number after '${proto}/', found ${what}`);
       return undefined;
     }
-    const ports = this.portList(portList.children as Children);
-    if (ports.some((p) => p === undefined)) return undefined;
-    return { kind: 'proto', proto, ports: ports as PortRange[], pos };
+    // Every range is checked (and its errors reported) before any makes the item invalid.
+    const ports = ranges.map((range) => this.portRange(range.children as Children));
+    if (ports.includes(undefined)) return undefined;
+    // Every range is whole here, so the last one ends at its high port, or its only one.
+    const last = ranges[ranges.length - 1]!.children as Children;
+    return { kind: 'proto', proto, ports: ports as PortRange[], pos: this.span(protoTok, this.token(last, 'high') ?? this.token(last, 'low')!) };
   }
 
-  protocolArgument(): void {
-    // Read directly by serviceItem, which knows the protocol it belongs to.
-  }
-
-  icmpTypeCode(): void {
-    // Read directly by serviceItem.
-  }
-
-  portList(ctx: Children): Array<PortRange | undefined> {
-    return this.nodes(ctx, 'portRange').map((n) => this.portRange(n.children as Children));
+  /** The first token after the '/' of a service item, where a wrong kind of argument is reported. */
+  private argumentStart(ctx: Children): IToken | undefined {
+    const range = this.nodes(ctx, 'portRange')[0];
+    return this.token(ctx, 'icmpTypeName') ?? this.token(ctx, 'icmpType') ?? (range && firstToken(range));
   }
 
   portRange(ctx: Children): PortRange | undefined {
@@ -489,17 +482,16 @@ export class PolicyAstBuilder extends BaseVisitor {
   // ---------------------------------------------------------------- rules
 
   rule(ctx: Children): void {
-    const actionTok = this.oneOf(ctx, ['Allow', 'Deny', 'Reject']);
+    const actionTok = this.oneOf(ctx, ACTION_KEYS);
     const sources = this.nodes(ctx, 'sources')[0];
     const destinations = this.nodes(ctx, 'destinations')[0];
-    const serviceList = this.nodes(ctx, 'serviceList')[0]; // an OPTION: at most one
     if (!actionTok || !sources || !destinations) return;
     const rule: PolicyRule = {
       action: this.intern(actionTok.image) as PolicyRule['action'],
       pos: this.pos(actionTok),
       sources: this.endpointList(sources.children as Children),
       destinations: this.endpointList(destinations.children as Children),
-      services: serviceList ? this.serviceList(serviceList.children as Children) : [],
+      services: this.visitEach(this.nodes(ctx, 'serviceItem'), this.serviceItem),
     };
     for (const opt of this.nodes(ctx, 'ruleOption')) this.ruleOption(opt.children as Children, rule);
     this.ast.rules.push(rule);
@@ -514,30 +506,31 @@ export class PolicyAstBuilder extends BaseVisitor {
     if (any) return { kind: 'any', pos: this.pos(any) };
     const self = this.token(ctx, 'Self');
     if (self) return { kind: 'self', pos: this.pos(self) };
-    const addr = this.oneOf(ctx, ['IPv4Literal', 'IPv6Literal']);
+    const addr = this.oneOf(ctx, ADDRESS_KEYS);
     if (addr) return this.addressLit(addr);
     const name = this.token(ctx, 'name');
     if (!name) return undefined;
-    const pin = this.nodes(ctx, 'pinTarget')[0];
-    if (!pin) return this.nameRef(name);
-    const target = this.pinTarget(pin.children as Children);
-    if (!target) return undefined;
-    const end = pinTargetEnd(pin) ?? name;
-    return { kind: 'pinned', zone: this.intern(name.image), zonePos: this.pos(name), target, pos: this.span(name, end) };
+    return ctx['Colon'] ? this.pinned(name, ctx) : this.nameRef(name);
   }
 
-  pinTarget(ctx: Children): NameRef | AddressLit | undefined {
-    const name = this.token(ctx, 'Identifier');
-    if (name) return this.nameRef(name);
-    const v4 = this.token(ctx, 'IPv4Literal');
-    if (v4) return this.addressLit(v4);
+  /** `zone:TARGET`, from what follows the ':' (the grammar's pin alternatives). */
+  private pinned(zone: IToken, ctx: Children): Endpoint | undefined {
+    const name = this.token(ctx, 'pinName');
+    if (name) return this.pin(zone, this.nameRef(name), name);
+    const v4 = this.token(ctx, 'pinIPv4');
+    if (v4) return this.pin(zone, this.addressLit(v4), v4);
     const bare = this.token(ctx, 'bareIPv6');
     if (bare) {
       this.err(this.pos(bare), `write an IPv6 address pinned to a zone in brackets, as in 'zone:[${bare.image}]'`);
       return undefined;
     }
-    const v6 = this.token(ctx, 'IPv6Literal');
-    return v6 && this.token(ctx, 'RBracket') ? this.addressLit(v6) : undefined;
+    const v6 = this.token(ctx, 'pinIPv6');
+    const closing = this.token(ctx, 'RBracket');
+    return v6 && closing ? this.pin(zone, this.addressLit(v6), closing) : undefined;
+  }
+
+  private pin(zone: IToken, target: NameRef | AddressLit, end: IToken): Endpoint {
+    return { kind: 'pinned', zone: this.intern(zone.image), zonePos: this.pos(zone), target, pos: this.span(zone, end) };
   }
 
   ruleOption(ctx: Children, rule: PolicyRule): void {
@@ -564,54 +557,19 @@ function isCstNode(x: CstNode | IToken): x is CstNode {
 }
 
 /**
- * The first (or last) real token under a node. The children under one key are
- * in source order but the keys are not, so this takes the earliest first (or
- * latest last) token over the keys, without collecting every token.
+ * The first real token under a node. The children under one key are in source
+ * order but the keys are not, so this takes the earliest first token over the
+ * keys, without collecting every token.
  */
-function edgeToken(node: CstNode, last: boolean): IToken | undefined {
+function firstToken(node: CstNode): IToken | undefined {
   let best: IToken | undefined;
   for (const key in node.children) {
-    const list = node.children[key]!;
-    for (let n = 0; n < list.length; n++) {
-      const c = list[last ? list.length - 1 - n : n]!;
-      const tok = isCstNode(c) ? edgeToken(c, last) : isRealToken(c) ? c : undefined;
+    for (const c of node.children[key]!) {
+      const tok = isCstNode(c) ? firstToken(c) : isRealToken(c) ? c : undefined;
       if (tok === undefined) continue;
-      if (best === undefined || (last ? tok.startOffset > best.startOffset : tok.startOffset < best.startOffset)) best = tok;
+      if (best === undefined || tok.startOffset < best.startOffset) best = tok;
       break;
     }
   }
   return best;
-}
-
-/**
- * The last token of a `pinTarget`, whose alternatives consist of tokens only:
- * `]` when bracketed, else its single token. Runs for every pinned endpoint,
- * where the generic lastToken's walk over the node's keys showed in profiles.
- */
-function pinTargetEnd(pin: CstNode): IToken | undefined {
-  const c = pin.children as Record<string, IToken[] | undefined>;
-  const list = c['RBracket'] ?? c['Identifier'] ?? c['IPv4Literal'];
-  const tok = list?.[list.length - 1];
-  return isRealToken(tok) ? tok : lastToken(pin);
-}
-
-/**
- * The last token of a `protocolArgument`. For the usual port list that is the
- * end of its last range, found without lastToken's walk over the keys, which
- * showed in profiles (it runs for every service item); anything else, or a
- * range that recovery left incomplete, takes the walk.
- */
-function protocolArgumentEnd(arg: CstNode): IToken | undefined {
-  const ranges = (arg.children['portList'] as CstNode[] | undefined)?.[0]?.children['portRange'] as CstNode[] | undefined;
-  const range = ranges?.[ranges.length - 1]?.children as Record<string, IToken[] | undefined> | undefined;
-  const end = range?.['Minus'] ? range['high']?.[0] : range?.['low']?.[0];
-  return isRealToken(end) ? end : lastToken(arg);
-}
-
-function firstToken(node: CstNode): IToken | undefined {
-  return edgeToken(node, false);
-}
-
-function lastToken(node: CstNode): IToken | undefined {
-  return edgeToken(node, true);
 }

@@ -74,7 +74,8 @@ export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { 
   const base = path.basename(policy.file);
   const d = policy.defaults;
   const rulesets: Ruleset[] = [];
-  const perRuleCount = new Map<ResolvedRule, number>();
+  // Whether each policy rule (by index) produced an iptables rule in some family.
+  const produced = new Uint8Array(policy.rules.length);
   const negs = new NegCache();
 
   for (const family of policy.families) {
@@ -151,15 +152,18 @@ export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { 
       if (d.invalid) push(chain, { matches: [match('conntrack', opt('ctstate', 'INVALID'))] }, target('DROP'), d.pos.invalid, 'invalid');
     }
 
-    // The policy's own rules, in file order.
-    for (const r of policy.rules) {
-      let n = 0;
+    // The policy's own rules, in file order. A call per rule rather than a loop
+    // body here: V8 optimizes a function called for every rule after its first
+    // few hundred calls, a loop inside this long-running call only by replacing
+    // the frame it runs in, so the rules run unoptimized for longer.
+    const emitRule = (r: ResolvedRule): boolean => {
+      let emitted = false;
       const svcMatches = servicesOf(r, family);
       for (const s of r.sources)
         for (const t of r.destinations) {
           const chain: ChainKey = t.kind === 'self' ? 'INPUT' : s.kind === 'self' ? 'OUTPUT' : 'FORWARD';
           for (const core of expandPair(s, t, chain, svcMatches, family, negs)) {
-            n++;
+            emitted = true;
             const user = r.comment?.text;
             if (r.log) push(chain, { ...core, matches: [...core.matches, ...limitMatch()] }, logTarget(r.log.prefix ?? `${r.action} ${base}:${r.pos.line}: `.slice(0, LIMITS.logPrefix)), r.pos, 'log', user);
             if (r.action === 'allow') push(chain, core, verdicts.accept, r.pos, r.action, user);
@@ -167,8 +171,11 @@ export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { 
             else for (const tgt of rejectTargets(core, verdicts, negs)) push(chain, tgt.core, tgt.target, r.pos, r.action, user);
           }
         }
-      perRuleCount.set(r, (perRuleCount.get(r) ?? 0) + n);
-    }
+      return emitted;
+    };
+    policy.rules.forEach((r, i) => {
+      if (emitRule(r)) produced[i] = 1;
+    });
 
     // Tail: rate-limited LOG, then an explicit DROP, so the verdict is visible in the ruleset itself.
     for (const chain of CHAINS) {
@@ -192,10 +199,10 @@ export function generate(policy: ResolvedPolicy, opts: GenerateOptions = {}): { 
     rulesets.push(rs);
   }
 
-  for (const r of policy.rules) {
-    if ((perRuleCount.get(r) ?? 0) > 0) continue;
+  policy.rules.forEach((r, i) => {
+    if (produced[i]) return;
     diags.push(error(r.pos, `this rule produces no iptables rule: its sources, destinations and services have no address family in common (${policy.families.join(', ')})`));
-  }
+  });
   checkLimits(policy, comments, base, diags);
   return { rulesets, diagnostics: diags };
 }
@@ -233,13 +240,16 @@ function servicesOf(r: ResolvedRule, family: Family): ServiceMatch[] {
   return services.length ? serviceMatches(services) : [{ matches: [] }];
 }
 
+/** "Any" as the only element of an address or interface list; shared, as the lists are only read. */
+const ANY: readonly undefined[] = Object.freeze([undefined]);
+
 /** All (interface, address, service) combinations of one source/destination pair, in a stable order. */
 function expandPair(s: Term, t: Term, chain: ChainKey, svcMatches: ServiceMatch[], family: Family, negs: NegCache): Core[] {
   const srcCidrs = cidrsFor(s, family);
   const dstCidrs = cidrsFor(t, family);
   if (srcCidrs === null || dstCidrs === null) return [];
-  const inIfaces = chain !== 'OUTPUT' && s.kind === 'net' && s.ifaces ? s.ifaces : [undefined];
-  const outIfaces = chain !== 'INPUT' && t.kind === 'net' && t.ifaces ? t.ifaces : [undefined];
+  const inIfaces = chain !== 'OUTPUT' && s.kind === 'net' && s.ifaces ? s.ifaces : ANY;
+  const outIfaces = chain !== 'INPUT' && t.kind === 'net' && t.ifaces ? t.ifaces : ANY;
   const out: Core[] = [];
   for (const src of srcCidrs)
     for (const dst of dstCidrs)
@@ -258,8 +268,8 @@ function expandPair(s: Term, t: Term, chain: ChainKey, svcMatches: ServiceMatch[
 }
 
 /** [undefined] for "any address", the family's CIDRs, or null when the term has none in this family. */
-function cidrsFor(t: Term, family: Family): Array<Cidr | undefined> | null {
-  if (t.kind !== 'net' || !t.cidrs) return [undefined];
+function cidrsFor(t: Term, family: Family): ReadonlyArray<Cidr | undefined> | null {
+  if (t.kind !== 'net' || !t.cidrs) return ANY;
   // The term's own list when it is all in this family (the usual case): only read.
   if (t.cidrs.length > 0 && t.cidrs.every((c) => c.family === family)) return t.cidrs;
   const list = t.cidrs.filter((c) => c.family === family);
@@ -269,6 +279,13 @@ function cidrsFor(t: Term, family: Family): Array<Cidr | undefined> | null {
 /** Services to `-p` plus matches; ports of one protocol share a multiport rule (at most 15 ports each). */
 function serviceMatches(services: ServiceSpec[]): ServiceMatch[] {
   const out: ServiceMatch[] = [];
+  // One service, what most rules name, has no ports of other services to join.
+  if (services.length === 1) {
+    const s = services[0]!;
+    if (s.ports) addPortMatches(s.proto, dedupePorts(s.ports), out);
+    else out.push(portlessMatch(s));
+    return out;
+  }
   const ported = new Map<string, Array<{ low: number; high: number }>>();
   const order: Array<{ proto: string; ports?: true; spec?: ServiceSpec }> = [];
   for (const s of services) {
@@ -281,39 +298,43 @@ function serviceMatches(services: ServiceSpec[]): ServiceMatch[] {
     } else order.push({ proto: s.proto, spec: s });
   }
   for (const o of order) {
-    if (!o.ports) {
-      const s = o.spec!;
-      if (s.icmpType !== undefined) {
-        const m = s.proto === 'icmp' ? match('icmp', opt('icmp-type', s.icmpType)) : match('icmp6', opt('icmpv6-type', s.icmpType));
-        out.push({ proto: s.proto, matches: [m] });
-      } else out.push({ proto: s.proto, matches: [] });
-      continue;
-    }
-    const ports = dedupePorts(ported.get(o.proto)!);
-    const mod = o.proto; // tcp/udp/sctp/udplite/dccp each have a same-named match module
-    if (ports.length === 1) {
-      const p = ports[0]!;
-      const full = p.low === 0 && p.high === 65535;
-      // iptables-save prints no port option for the full range.
-      out.push({ proto: o.proto, matches: [match(mod, ...(full ? [] : [opt('dport', portText(p))]))] });
-      continue;
-    }
-    let chunk: string[] = [];
-    let weight = 0;
-    const flush = (): void => {
-      if (chunk.length) out.push({ proto: o.proto, matches: [match('multiport', opt('dports', chunk.join(',')))] });
-      chunk = [];
-      weight = 0;
-    };
-    for (const p of ports) {
-      const w = p.low === p.high ? 1 : 2; // a range takes two of multiport's 15 slots
-      if (weight + w > MULTIPORT_MAX) flush();
-      chunk.push(portText(p));
-      weight += w;
-    }
-    flush();
+    if (o.ports) addPortMatches(o.proto, dedupePorts(ported.get(o.proto)!), out);
+    else out.push(portlessMatch(o.spec!));
   }
   return out;
+}
+
+/** A service without ports: a protocol, or an ICMP type. */
+function portlessMatch(s: ServiceSpec): ServiceMatch {
+  if (s.icmpType === undefined) return { proto: s.proto, matches: [] };
+  const m = s.proto === 'icmp' ? match('icmp', opt('icmp-type', s.icmpType)) : match('icmp6', opt('icmpv6-type', s.icmpType));
+  return { proto: s.proto, matches: [m] };
+}
+
+/** The matches for `ports` of one protocol: one port or range, or multiport rules of at most 15 ports each. */
+function addPortMatches(proto: string, ports: Array<{ low: number; high: number }>, out: ServiceMatch[]): void {
+  const mod = proto; // tcp/udp/sctp/udplite/dccp each have a same-named match module
+  if (ports.length === 1) {
+    const p = ports[0]!;
+    const full = p.low === 0 && p.high === 65535;
+    // iptables-save prints no port option for the full range.
+    out.push({ proto, matches: [match(mod, ...(full ? [] : [opt('dport', portText(p))]))] });
+    return;
+  }
+  let chunk: string[] = [];
+  let weight = 0;
+  const flush = (): void => {
+    if (chunk.length) out.push({ proto, matches: [match('multiport', opt('dports', chunk.join(',')))] });
+    chunk = [];
+    weight = 0;
+  };
+  for (const p of ports) {
+    const w = p.low === p.high ? 1 : 2; // a range takes two of multiport's 15 slots
+    if (weight + w > MULTIPORT_MAX) flush();
+    chunk.push(portText(p));
+    weight += w;
+  }
+  flush();
 }
 
 /** `icmp/3/4, icmp/fragmentation-needed` name the same packets: one rule, not two. */

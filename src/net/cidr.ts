@@ -142,6 +142,7 @@ function maskToPrefix(mask: bigint, bits: number): number | null {
 
 export function hasHostBits(c: Cidr): boolean {
   const bits = familyBits(c.family);
+  if (c.prefix === bits) return false; // a single address, as most are: no BigInt arithmetic
   return (c.addr & ~prefixMask(c.prefix, bits) & prefixMask(bits, bits)) !== 0n;
 }
 

@@ -64,6 +64,9 @@ export interface ResolvedPolicy {
 
 export const DEFAULT_LOG_PREFIX = 'chainsmith-drop: ';
 
+/** parseCidr's options for address literals, made once: literal() runs for every address of every rule. */
+const KEEP_HOST_BITS = { keepHostBits: true } as const;
+
 interface NameEntry {
   kind: 'host' | 'network' | 'group' | 'zone';
   pos: Location;
@@ -107,7 +110,7 @@ export function resolvePolicy(ast: PolicyFile, topology: Topology | undefined): 
 
   const mentionsV6 = { value: false };
   const literal = (a: AddressLit): Cidr | null => {
-    const c = parseCidr(a.text, { keepHostBits: true });
+    const c = parseCidr(a.text, KEEP_HOST_BITS);
     if (!c) {
       diags.push(error(a.pos, `'${a.text}' is not a valid IPv4 or IPv6 address or prefix`));
       return null;
@@ -237,13 +240,15 @@ export function resolvePolicy(ast: PolicyFile, topology: Topology | undefined): 
     return out;
   };
 
-  const rules: ResolvedRule[] = [];
-  for (const r of ast.rules) {
+  // A call per rule rather than a loop body here: V8 optimizes a function
+  // called for every rule after its first few hundred calls, a loop inside
+  // this long-running call only by replacing the frame it runs in.
+  const resolveRule = (r: PolicyRule): ResolvedRule | undefined => {
     const sources = flat(r.sources.map(endpoint));
     const destinations = flat(r.destinations.map(endpoint));
     // slice() sizes the list exactly (see the pinned endpoint above).
     const svc = serviceItems(r.services, []).slice();
-    if (!sources || !destinations) continue;
+    if (!sources || !destinations) return undefined;
     checkSelf(r, sources, destinations, diags);
     if (r.log?.prefix !== undefined && r.log.prefixPos) checkText(r.log.prefix, r.log.prefixPos, 'log prefix', 29, diags);
     if (r.comment) checkText(r.comment.text, r.comment.pos, 'comment', 255, diags);
@@ -251,7 +256,12 @@ export function resolvePolicy(ast: PolicyFile, topology: Topology | undefined): 
     const rule: ResolvedRule = { action: r.action, pos: r.pos, sources, destinations, services: svc };
     if (r.log) rule.log = r.log;
     if (r.comment) rule.comment = r.comment;
-    rules.push(rule);
+    return rule;
+  };
+  const rules: ResolvedRule[] = [];
+  for (const r of ast.rules) {
+    const rule = resolveRule(r);
+    if (rule) rules.push(rule);
   }
 
   const defaults = resolveDefaults(ast, diags);

@@ -39,6 +39,24 @@ test('the grammar passes Chevrotain\'s self-checks (the shared parser skips them
   assert.not.throws(() => new PolicyParser(policyErrorMessages));
 });
 
+test('no rule, token or label name is a property of Object.prototype (CST children are plain objects)', () => {
+  // PolicyParser.cstInvocationStateUpdate gives CST nodes plain-object children,
+  // where such a name would read the prototype's property instead of nothing.
+  const names = new Set<string>();
+  const collect = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(collect);
+    else if (x && typeof x === 'object') {
+      for (const [k, v] of Object.entries(x)) {
+        if ((k === 'name' || k === 'label' || k === 'terminalLabel') && typeof v === 'string') names.add(v);
+        else collect(v);
+      }
+    }
+  };
+  collect(new PolicyParser().getSerializedGastProductions());
+  assert.ok(names.has('sources') && names.has('protocol') && names.has('rule') && names.has('Identifier'), 'the walk finds labels, rules and tokens');
+  assert.equal([...names].filter((n) => n in Object.prototype), []);
+});
+
 test('DESIGN.md example: header, definitions, defaults', () => {
   const ast = parsePolicyOrThrow(example, 'cluster.policy');
   assert.is(ast.file, 'cluster.policy');

@@ -1,7 +1,8 @@
 // The lexer's disambiguation rules (grammar/tokens.ts): which text becomes which token.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Lexer } from '../../grammar/chevrotain.js';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from '../../grammar/chevrotain.js';
 import { allTokens, policyLexer, policyLexerConfig } from '../../grammar/tokens.js';
 
 function lex(text: string): string[] {
@@ -39,6 +40,25 @@ test('the token patterns pass Chevrotain\'s lexer validations (the shared lexer 
   const checked = new Lexer(allTokens, { ...policyLexerConfig, skipValidations: false });
   assert.equal(checked.lexerDefinitionErrors, []);
   assert.equal(checked.tokenize('allow web -> db tcp/5432').tokens.length, 7);
+});
+
+/** The tables a built lexer chooses patterns by (Chevrotain internals, read only by this test). */
+interface LexerTables {
+  charCodeToPatternIdxToConfig: { defaultMode: Array<Array<{ tokenType: TokenType }> | undefined> };
+  patternIdxToConfig: { defaultMode: Array<{ tokenType: TokenType; canLineTerminator: boolean }> };
+}
+
+test('the start characters and line breaks the tokens state are what Chevrotain finds in their patterns', () => {
+  // The regular-expression tokens again without their hints, so the lexer analyses their patterns itself.
+  const analysed = allTokens.map((tok) => (typeof tok.PATTERN === 'string' ? tok : createToken({ name: tok.name, pattern: tok.PATTERN as RegExp, group: tok.GROUP })));
+  const tables = (tokens: TokenType[]) => {
+    const lexer = new Lexer(tokens, { ...policyLexerConfig, skipValidations: true }) as unknown as LexerTables;
+    return {
+      byStartChar: lexer.charCodeToPatternIdxToConfig.defaultMode.map((configs) => (configs ?? []).map((c) => c.tokenType.name)),
+      lineBreaks: lexer.patternIdxToConfig.defaultMode.map((c) => `${c.tokenType.name}: ${c.canLineTerminator}`),
+    };
+  };
+  assert.equal(tables(allTokens), tables(analysed));
 });
 
 test('a string never spans lines: the rest of the line is an unterminated string', () => {
