@@ -216,15 +216,9 @@ export function packetBox(p: Packet, family: Family): Box {
   const bit = STATE_BIT[p.state.toUpperCase()];
   if (bit !== undefined) b.stateMask = bit;
   const src = family === 'ipv4' ? ipv4Range(p.src) : topBitsHull(p.src, family);
-  if (src) {
-    b.srcLo = biasAddr(src[0]);
-    b.srcHi = biasAddr(src[1]);
-  }
+  if (src) setAddressBounds(b, 'src', src);
   const dst = family === 'ipv4' ? ipv4Range(p.dst) : topBitsHull(p.dst, family);
-  if (dst) {
-    b.dstLo = biasAddr(dst[0]);
-    b.dstHi = biasAddr(dst[1]);
-  }
+  if (dst) setAddressBounds(b, 'dst', dst);
   if (p.sport !== undefined) b.spLo = b.spHi = p.sport;
   if (p.dport !== undefined) b.dpLo = b.dpHi = p.dport;
   return b;
@@ -288,12 +282,17 @@ function addressInto(b: Box, field: 'src' | 'dst', text: string, negated: boolea
     range = topBitsHull(text, family);
     if (!range) return;
   }
+  setAddressBounds(b, field, range);
+}
+
+/** Sets a box's source or destination interval from unsigned bounds (stored biased). */
+function setAddressBounds(b: Box, field: 'src' | 'dst', [lo, hi]: [number, number]): void {
   if (field === 'src') {
-    b.srcLo = biasAddr(range[0]);
-    b.srcHi = biasAddr(range[1]);
+    b.srcLo = biasAddr(lo);
+    b.srcHi = biasAddr(hi);
   } else {
-    b.dstLo = biasAddr(range[0]);
-    b.dstHi = biasAddr(range[1]);
+    b.dstLo = biasAddr(lo);
+    b.dstHi = biasAddr(hi);
   }
 }
 

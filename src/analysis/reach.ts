@@ -171,7 +171,8 @@ export class TableReach {
   private readonly chains = new Map<string, Chain>();
   /** Per-rule facts, by chain and position (a Map keyed by 100,000 rules cost more than the facts). */
   private readonly infos = new Map<Chain, RuleInfo[]>();
-  private readonly results = new Map<Chain, RuleInfo[]>();
+  /** Chains whose rules' reach fields are filled in (analyse() ran). */
+  private readonly analysed = new Set<Chain>();
   /** The exact reach set of each jump/goto rule into an existing chain (for its callee's entry). */
   private readonly jumpReach = new Map<Rule, BddNode>();
   private readonly callers = new Map<string, { chain: Chain; index: number }[]>();
@@ -241,14 +242,13 @@ export class TableReach {
 
   /** The per-rule reachability of one chain of this table. */
   chainReach(chain: Chain): RuleReach[] {
-    let r = this.results.get(chain);
-    if (!r) {
+    if (!this.analysed.has(chain)) {
       this.inProgress.add(chain);
-      r = this.analyse(chain);
+      this.analyse(chain);
       this.inProgress.delete(chain);
-      this.results.set(chain, r);
+      this.analysed.add(chain);
     }
-    return r;
+    return this.infosOf(chain);
   }
 
   /** E(chain) and a box holding it. */
@@ -443,7 +443,8 @@ export class TableReach {
     return f;
   }
 
-  private analyse(chain: Chain): RuleInfo[] {
+  /** Fills in the reach fields of every rule of the chain. */
+  private analyse(chain: Chain): void {
     const entry = this.entry(chain);
     const infos = this.infosOf(chain);
     const index = new OverlapIndex();
@@ -465,13 +466,11 @@ export class TableReach {
       }
       if (r.takes !== Takes.Nothing) index.add(i, box);
     }
-    return infos;
   }
 
   /** Decides the reach of rule `info` of the chain whose facts are `infos`, given the earlier rules (`candidates`) whose boxes meet its own. */
   private decide(infos: RuleInfo[], info: RuleInfo, entry: Entry, candidates: readonly number[]): void {
     const sp = this.sp;
-    const r = info;
     const all = entry.all;
     // A packet of the rule (in the entry) that no earlier rule takes is a witness. A
     // packet of an exact box is in the rule; of an opaque-only rule's box too, when
@@ -494,12 +493,12 @@ export class TableReach {
     }
     if (candidates.length === 0) {
       // Nothing earlier can take its packets: reachable iff some packet entering the chain matches (no set built).
-      r.reachable = this.entryMeets(entry, info.match);
+      info.reachable = this.entryMeets(entry, info.match);
       return;
     }
     const base = this.entryAnd(entry, info.match);
     if (base === FALSE) {
-      r.reachable = false;
+      info.reachable = false;
       return;
     }
     if (!info.box.exact) {
@@ -520,8 +519,8 @@ export class TableReach {
       if (rest === FALSE) break;
     }
     if (rest !== FALSE) return;
-    r.reachable = false;
-    r.blockers = this.minimise(base, used).map((b) => ({ rule: b.rule, verdict: b.action }));
+    info.reachable = false;
+    info.blockers = this.minimise(base, used).map((b) => ({ rule: b.rule, verdict: b.action }));
   }
 
   /** Whether one of the earlier rules `candidates` takes the packet. */

@@ -1,6 +1,7 @@
 // Every implemented check, sorted by code. A check lands by adding its import here;
 // codes in the catalogue without a check are simply not run yet.
 import type { Check } from './types.js';
+import { compareCodeUnits } from './catalogue.js';
 import { check as cs101 } from './checks/cs101-shadowed-rule.js';
 import { check as cs102 } from './checks/cs102-redundant-rule.js';
 import { check as cs103 } from './checks/cs103-unmatchable-rule.js';
@@ -21,5 +22,5 @@ import { check as cs401 } from './checks/cs401-unknown-interface.js';
 import { check as cs402 } from './checks/cs402-mtu-mismatch.js';
 
 export const CHECKS: readonly Check[] = Object.freeze(
-  [cs101, cs102, cs103, cs201, cs202, cs203, cs204, cs205, cs206, cs207, cs208, cs209, cs301, cs302, cs303, cs304, cs401, cs402].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),
+  [cs101, cs102, cs103, cs201, cs202, cs203, cs204, cs205, cs206, cs207, cs208, cs209, cs301, cs302, cs303, cs304, cs401, cs402].sort((a, b) => compareCodeUnits(a.code, b.code)),
 );

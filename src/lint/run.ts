@@ -2,7 +2,7 @@
 // stable, suppressed, sorted list the reporters print.
 import { ChainsmithError, type Diagnostic, type Severity } from '../diagnostics.js';
 import type { Ruleset } from '../ruleset/model.js';
-import { lookupCheck } from './catalogue.js';
+import { compareCodeUnits, lookupCheck } from './catalogue.js';
 import { createContext } from './context.js';
 import { CHECKS } from './registry.js';
 import type { Check, Finding, LintOptions } from './types.js';
@@ -39,17 +39,9 @@ function isSuppressed(f: Finding): boolean {
   });
 }
 
-/**
- * Lint codes are ASCII (CS101): plain code-unit order. localeCompare gives the
- * same order but its first call loads ICU's collator, a visible part of a small lint's time.
- */
-function compareCodes(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 export function compareFindings(a: Finding, b: Finding): number {
   if (a.loc.file !== b.loc.file) return a.loc.file < b.loc.file ? -1 : 1;
-  return a.loc.line - b.loc.line || a.loc.column - b.loc.column || compareCodes(a.code, b.code) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+  return a.loc.line - b.loc.line || a.loc.column - b.loc.column || compareCodeUnits(a.code, b.code) || compareCodeUnits(a.message, b.message);
 }
 
 /**

@@ -443,7 +443,7 @@ class RuleSpecParser {
     }
     const proto = this.proto;
     const implicit = proto && !proto.negated ? implicitModule(proto.value) : undefined;
-    const implicitSpec = implicit ? findOption(MATCHES[implicit]!, name) : undefined;
+    const implicitSpec = implicit ? findOption(this.matchSpec(implicit)!, name) : undefined;
     if (implicit && implicitSpec) {
       const m = new ParsedMatch(implicit, none(), this.pos(tok));
       this.addMatch(m);

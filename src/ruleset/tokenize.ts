@@ -3,31 +3,6 @@
 // words, and only inside double quotes does a backslash escape the next
 // character. Single quotes are ordinary characters.
 
-export interface Token {
-  /** The word with quotes removed and escapes resolved. */
-  text: string;
-  /** 1-based column of the first character (the opening quote if quoted). */
-  column: number;
-  /** 1-based column one past the last character. */
-  endColumn: number;
-  /** True if any part of the word was quoted: such a word is never an option or `!`. */
-  quoted: boolean;
-}
-
-export interface TokenizeResult {
-  tokens: Token[];
-  /** Column of an opening quote that is never closed, if any. */
-  unterminatedQuoteAt?: number;
-}
-
-/** The words of a line as Token objects (LineWords, for callers that want objects). */
-export function tokenizeLine(line: string): TokenizeResult {
-  const words = new LineWords().scan(line, 0, line.length);
-  const tokens: Token[] = [];
-  for (let k = 0; k < words.count; k++) tokens.push({ text: words.text(k), column: words.column(k), endColumn: words.endColumn(k), quoted: words.quoted(k) });
-  return words.unterminatedQuoteAt === undefined ? { tokens } : { tokens, unterminatedQuoteAt: words.unterminatedQuoteAt };
-}
-
 /**
  * The words of one line as offsets into the text that holds it, in typed
  * arrays reused from line to line: no string or object per word until a

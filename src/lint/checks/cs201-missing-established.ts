@@ -29,7 +29,7 @@ import { FALSE, type BddNode, type Packet } from '../../space/index.js';
 import { boxWith, packetBox, STATE_BIT } from '../../analysis/box.js';
 import { VerdictBudgetExceeded, type VerdictBounds } from '../../analysis/verdict.js';
 import type { Check, Finding, LintContext } from '../types.js';
-import { findChain, type Table } from '../../ruleset/model.js';
+import type { Table } from '../../ruleset/model.js';
 import { lookupTable } from '../../lookup.js';
 
 /** The chain whose accepted NEW packets have their replies in the given chain. */
@@ -82,11 +82,13 @@ const EXACT_ACCEPTED_MAX_RULES = 20_000;
 /** How many rules the chain and the chains it jumps or goes to (transitively) hold. */
 function rulesReachableFrom(ctx: LintContext, table: Table, chain: string): number {
   const graph = ctx.jumps(table);
+  // By name once: a lookup per chain would be quadratic on dumps with thousands of chains.
+  const sizes = new Map(table.chains.map((c) => [c.name, c.rules.length]));
   const seen = new Set<string>([chain]);
   const todo = [chain];
   let n = 0;
   for (let name = todo.pop(); name !== undefined; name = todo.pop()) {
-    n += findChain(table, name)?.rules.length ?? 0;
+    n += sizes.get(name) ?? 0;
     for (const j of graph.out.get(name) ?? []) {
       if (seen.has(j.to)) continue;
       seen.add(j.to);
