@@ -29,7 +29,7 @@ import { matchText } from '../space/index.js';
 import { OverlapIndex } from './overlap-index.js';
 import { coreOf, matchOf } from './spaces.js';
 import { targetKind, type TargetKind } from './targets.js';
-import { PREFERENCES, WitnessPicker, boxHolds, type Point } from './witness.js';
+import { NOT_A_FIELD, PREFERENCES, WitnessPicker, boxHolds, fieldMask, type Point } from './witness.js';
 import type { SpaceAnalysis } from '../lint/types.js';
 
 export interface Blocker {
@@ -149,7 +149,25 @@ interface Entry {
   hull: Box;
   /** The union, once built. */
   union?: BddNode;
+  /**
+   * For an entry of one part: whether, among well-formed packets, it tests
+   * nothing but the interfaces and the state (1), or more (0); -1 until asked.
+   */
+  coarse: number;
+  /** The last witness search in that case, by the region's interface patterns and state mask (see decide). */
+  lastInIf: string | undefined;
+  lastOutIf: string | undefined;
+  lastStates: number;
+  lastHeld: boolean;
 }
+
+function newEntry(all: boolean, parts: BddNode[], partHulls: Box[], hull: Box): Entry {
+  return { all, parts, partHulls, hull, coarse: -1, lastInIf: undefined, lastOutIf: undefined, lastStates: -1, lastHeld: false };
+}
+
+/** The fields a coarse entry may test (see Entry.coarse). */
+const COARSE_FIELDS = fieldMask('in', 'out', 'state');
+const ADDRESS_FIELDS = fieldMask('src', 'dst');
 
 /** How many of an entry's ways in a rule's witness search tries (each costs up to PREFERENCES packets). */
 const MAX_WITNESS_REGIONS = 4;
@@ -255,7 +273,7 @@ export class TableReach {
   entry(chain: Chain): Entry {
     let e = this.entries.get(chain);
     if (e) return e;
-    const all: Entry = { all: true, parts: [], partHulls: [], hull: fullBox() };
+    const all: Entry = newEntry(true, [], [], fullBox());
     const callers = chain.builtin ? [] : (this.callers.get(chain.name) ?? []);
     // A built-in chain, or a user chain nothing enters: analysed as entered by every packet.
     if (callers.length === 0) e = all;
@@ -293,7 +311,7 @@ export class TableReach {
         parts = [parts.reduce((u, p) => sp.or(u, p), FALSE)];
         partHulls = [hull];
       }
-      e = { all: false, parts, partHulls, hull };
+      e = newEntry(false, parts, partHulls, hull);
     }
     this.entries.set(chain, e);
     return e;
@@ -305,6 +323,22 @@ export class TableReach {
     if (e.all) return this.sp.all();
     if (e.union === undefined) e.union = e.parts.reduce((u, p) => this.sp.or(u, p), FALSE);
     return e.union;
+  }
+
+  /** Entry.coarse, computed on first use. */
+  private isCoarse(e: Entry): boolean {
+    if (e.coarse < 0) {
+      const picker = this.picker!;
+      // Addresses are never part of the domain: a part that tests them is not
+      // coarse, and the search stops at the first such test (TUM's entries).
+      let fields = picker.fieldsTestedBy(e.parts, ADDRESS_FIELDS | NOT_A_FIELD);
+      if ((fields & ~COARSE_FIELDS) !== 0 && (fields & (ADDRESS_FIELDS | NOT_A_FIELD)) === 0) {
+        // Drop the tests that only say a packet is well formed (ports only for port protocols, ...).
+        fields = picker.fieldsTestedBy(e.parts.map((p) => this.sp.bdd.simplifyWithin(p, this.sp.all())), ~COARSE_FIELDS);
+      }
+      e.coarse = (fields & ~COARSE_FIELDS) === 0 ? 1 : 0;
+    }
+    return e.coarse === 1;
   }
 
   /** Where a box meets the entry's ways in, at most MAX_WITNESS_REGIONS of them. */
@@ -482,6 +516,27 @@ export class TableReach {
       // Look inside each way in separately: the hull of all of them (a /25 and
       // 224.0.0.0/4, say) is mostly packets that enter by none.
       const regions = all ? [info.box] : this.regionsOf(info.box, entry);
+      if (candidates.length === 0 && boxOnly && regions.length === 1 && entry.parts.length === 1 && this.isCoarse(entry)) {
+        // The search below, remembered: it asks only whether a packet of the
+        // region is in E, and on well-formed packets E tests only the
+        // interfaces and the state, whose values a pick takes from the
+        // region's interface patterns and state mask alone (witness.ts). So
+        // regions that agree on those get the same answer: the rules of a
+        // chain of host rules, entered one way, are decided without a packet.
+        const region = regions[0]!;
+        if (entry.lastStates !== region.stateMask || entry.lastInIf !== region.inIf || entry.lastOutIf !== region.outIf) {
+          let held = false;
+          for (let pref = 0; pref < PREFERENCES && !held; pref++) {
+            this.picker.pick(region, pref);
+            held = this.entryHolds(entry, this.picker.bits);
+          }
+          entry.lastInIf = region.inIf;
+          entry.lastOutIf = region.outIf;
+          entry.lastStates = region.stateMask;
+          entry.lastHeld = held;
+        }
+        if (entry.lastHeld) return;
+      } else
       for (const region of regions)
         for (let pref = 0; pref < PREFERENCES; pref++) {
           const p = this.picker.pick(region, pref);

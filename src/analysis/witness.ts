@@ -9,7 +9,7 @@
 // fall back to the exact computation.
 import { ALL_STATES, unbiasAddr, type Box } from './box.js';
 import { FIELD_ORDER, PORT_PROTOCOLS, TCP, type FieldName } from '../space/fields.js';
-import type { PacketSpace } from '../space/index.js';
+import type { BddNode, PacketSpace } from '../space/index.js';
 
 /** One packet: field values, interface atoms by index, addresses biased as boxes keep them (box.ts biasAddr). */
 export interface Point {
@@ -28,6 +28,16 @@ export interface Point {
   icmpCode: number;
   tcpFlags: number;
 }
+
+/** A mask over FIELD_ORDER of the named fields, as fieldsTestedBy returns them. */
+export function fieldMask(...names: FieldName[]): number {
+  let m = 0;
+  for (const n of names) m |= 1 << FIELD_ORDER.indexOf(n);
+  return m;
+}
+
+/** fieldsTestedBy's bit for a variable of no packet field (an opaque predicate). */
+export const NOT_A_FIELD = 1 << FIELD_ORDER.length;
 
 /** How many different packets a box offers before the caller gives up on witnesses. */
 export const PREFERENCES = 3;
@@ -76,9 +86,38 @@ export class WitnessPicker {
   }
 
   /**
+   * The fields (a mask over FIELD_ORDER, see fieldMask) whose variables the
+   * sets test, and NOT_A_FIELD for any other variable. With `stopOn`, returns
+   * as soon as one of those bits is found (the rest of the mask is then partial).
+   */
+  fieldsTestedBy(sets: readonly BddNode[], stopOn = 0): number {
+    const b = this.sp.bdd;
+    const layout = this.layout;
+    let mask = 0;
+    const seen = new Set<BddNode>();
+    const todo = sets.filter((n) => n > 1);
+    for (let n = todo.pop(); n !== undefined; n = todo.pop()) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      const v = b.varOf(n);
+      let field = -1;
+      for (let f = 0; f < layout.length; f += 2) if (v >= layout[f]! && v < layout[f]! + layout[f + 1]!) field = f >> 1;
+      mask |= field >= 0 ? 1 << field : NOT_A_FIELD;
+      if ((mask & stopOn) !== 0) return mask;
+      const lo = b.lo(n);
+      const hi = b.hi(n);
+      if (lo > 1) todo.push(lo);
+      if (hi > 1) todo.push(hi);
+    }
+    return mask;
+  }
+
+  /**
    * The `pref`-th packet of a non-empty box (0 lowest values, 1 highest, 2
    * middle), written into `bits`; returns the (reused) point. Header fields a
    * packet of that protocol does not have are zero, as the space's domain wants.
+   * The interface atoms and the state depend only on the box's interface
+   * patterns, its state mask and `pref` (reach.ts relies on it).
    */
   pick(box: Box, pref: number): Point {
     const p = this.point;

@@ -33,6 +33,7 @@ const OP_IMPLIES = 6;
 const OP_INTERSECTS = 7;
 const OP_EXISTS = 8;
 const OP_ANDLIT = 9;
+const OP_SIMPLIFY = 10;
 
 const CACHE_BITS = 20;
 const CACHE_SIZE = 1 << CACHE_BITS;
@@ -354,6 +355,39 @@ export class Bdd {
       this.intersects(la === v ? this.node[(a) * 4 + 1]! : a, lb === v ? this.node[(b) * 4 + 1]! : b) ||
       this.intersects(la === v ? this.node[(a) * 4 + 2]! : a, lb === v ? this.node[(b) * 4 + 2]! : b);
     this.store(slot, OP_INTERSECTS, a, b, 0, r ? 1 : 0);
+    return r;
+  }
+
+  /**
+   * A function that agrees with `f` wherever `care` holds (elsewhere it may say
+   * anything), usually smaller than f: Coudert and Madre's restrict. With care
+   * = the domain of well-formed packets, it drops the tests that only say a
+   * packet is well formed, so what is left names the fields that matter.
+   */
+  simplifyWithin(f: BddNode, care: BddNode): BddNode {
+    if (care === FALSE) return FALSE;
+    if (care === TRUE || f < 2) return f;
+    if (f === care) return TRUE;
+    const slot = this.cacheSlot(OP_SIMPLIFY, f, care, 0);
+    const hit = this.lookup(slot, OP_SIMPLIFY, f, care, 0);
+    if (hit >= 0) return hit;
+    const nd = this.node;
+    const vf = nd[f * 4]!;
+    const vc = nd[care * 4]!;
+    let r: BddNode;
+    if (vc < vf) {
+      // f does not test care's variable: f agrees with itself under either value.
+      r = this.simplifyWithin(f, this.or(nd[care * 4 + 1]!, nd[care * 4 + 2]!));
+    } else if (vc > vf) {
+      r = this.mk(vf, this.simplifyWithin(nd[f * 4 + 1]!, care), this.simplifyWithin(this.node[f * 4 + 2]!, care));
+    } else if (nd[care * 4 + 1] === FALSE) {
+      r = this.simplifyWithin(nd[f * 4 + 2]!, nd[care * 4 + 2]!);
+    } else if (nd[care * 4 + 2] === FALSE) {
+      r = this.simplifyWithin(nd[f * 4 + 1]!, nd[care * 4 + 1]!);
+    } else {
+      r = this.mk(vf, this.simplifyWithin(nd[f * 4 + 1]!, nd[care * 4 + 1]!), this.simplifyWithin(this.node[f * 4 + 2]!, this.node[care * 4 + 2]!));
+    }
+    this.store(slot, OP_SIMPLIFY, f, care, 0, r);
     return r;
   }
 

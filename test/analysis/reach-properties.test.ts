@@ -150,4 +150,30 @@ test('reach: the fixed examples', () => {
   check(['*filter', ':INPUT ACCEPT [0:0]', ':A - [0:0]', ':B - [0:0]', '-A INPUT -s 10.0.0.0/8 -g A', '-A INPUT -s 10.1.0.0/16 -j ACCEPT', '-A A -j RETURN', 'COMMIT'].join('\n'), true);
 });
 
+test('reach: a chain entered one way tells its rules apart by interface and state (the remembered witness search)', () => {
+  // B is entered by packets from eth+ but eth1 that are not ESTABLISHED: a set
+  // its hull (eth+, any state) does not describe. Its rules pin nothing that
+  // the entry tests but their interface and state, which decide their reach.
+  const text = [
+    '*filter', ':INPUT DROP [0:0]', ':A - [0:0]', ':B - [0:0]',
+    '-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT',
+    '-A INPUT -i eth1 -j DROP',
+    '-A INPUT -i eth+ -j B',
+    // None of B's rules overlaps another, so each is decided by the entry alone.
+    '-A B -s 10.1.2.3/32 -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT',
+    '-A B -p udp -m udp --dport 80 -m conntrack --ctstate ESTABLISHED -j ACCEPT',
+    '-A B -i eth0 -p tcp -m tcp --dport 80 -j ACCEPT',
+    '-A B -i eth1 -p udp -m udp --dport 22 -j ACCEPT',
+    '-A B -s 10.0.0.0/8 -i br0.+ -p udp -m udp --dport 1000:65535 -j DROP',
+    '-A B -p tcp -m tcp --dport 1000:65535 -m conntrack --ctstate NEW,UNTRACKED -j DROP',
+    'COMMIT',
+  ].join('\n');
+  check(text, true);
+  const rs = build(text);
+  const table = rs.tables[0]!;
+  const b = table.chains.find((c) => c.name === 'B')!;
+  const reach = buildAnalysis([rs]).chainReach(rs, table, b).map((r) => r.reachable);
+  assert.equal(reach, [true, false, true, false, false, true]);
+});
+
 test.run();

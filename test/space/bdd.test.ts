@@ -94,4 +94,33 @@ test('rollback frees nodes created after a checkpoint and keeps the table consis
   assert.ok(again >= mark);
 });
 
+test('simplifyWithin (Coudert-Madre restrict) agrees with f wherever care holds, and tests no variable f does not', () => {
+  const b = new Bdd();
+  b.newVars(6);
+  const support = (n: number, into = new Set<number>()): Set<number> => {
+    if (n > 1) {
+      into.add(b.varOf(n));
+      support(b.lo(n), into);
+      support(b.hi(n), into);
+    }
+    return into;
+  };
+  fc.assert(
+    fc.property(expr, expr, (ef, ec) => {
+      const f = build(b, ef);
+      const care = build(b, ec);
+      const r = b.simplifyWithin(f, care);
+      for (const bits of assignments) if (evalExpr(ec, bits)) assert.is(b.evaluate(r, bits), evalExpr(ef, bits));
+      const fs = support(f);
+      for (const v of support(r)) assert.ok(fs.has(v), `simplifyWithin tests variable ${v}, which f does not`);
+      // Where care holds everywhere f is decided, nothing changes.
+      assert.is(b.simplifyWithin(f, TRUE), f);
+    }),
+    { numRuns: 500 },
+  );
+  // A test that only restates the care set disappears: (x0 ∧ x1) restricted to x1 is x0.
+  assert.is(b.simplifyWithin(b.and(b.variable(0), b.variable(1)), b.variable(1)), b.variable(0));
+  assert.is(b.simplifyWithin(b.variable(2), FALSE), FALSE);
+});
+
 test.run();
