@@ -68,7 +68,8 @@ export class SourceMap {
   }
 }
 
-function lineStarts(text: string): Int32Array {
+/** Offset where each line of text starts (lines end at '\n'). */
+export function lineStarts(text: string): Int32Array {
   let n = 1;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
   const starts = new Int32Array(n);

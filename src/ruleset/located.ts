@@ -1,45 +1,93 @@
-// The parser's implementations of the model's Neg, Match, Option and Target.
-// A 100,000-rule dump has some 600,000 of them, and a Location object on each
-// (file, line, columns) was more than a quarter of the parsed model and much of
-// the garbage collector's work. These keep the position as numbers in private
-// fields and build the Location when `.loc` is read, which only findings,
-// diagnostics and the canonical copy do.
+// The parser's implementations of the model's Rule, Neg, Match, Option and
+// Target. A 100,000-rule dump has some 600,000 of them, and a Location object
+// on each (file, line, columns) was more than a quarter of the parsed model
+// and much of the garbage collector's work. These keep where they were read
+// as two fields, the parse's source and an offset in its text, and build the
+// Location when `.loc` is read, which only findings, diagnostics and the
+// canonical copy do.
 //
-// `loc` is an accessor on the prototype, not an own property: a spread copy
-// (`{ ...neg }`), Object.keys and structuredClone do not see it (canonical.ts
-// copies it explicitly). JSON.stringify does, through toJSON.
-import type { Location } from '../diagnostics.js';
-import type { Match, Neg, Option, Target } from './model.js';
+// `loc` (and a rule's `text`, the line it was read from) is an accessor on
+// the prototype, not an own property: a spread copy (`{ ...neg }`),
+// Object.keys and structuredClone do not see it (canonical.ts copies both
+// explicitly). JSON.stringify does, through toJSON.
+import { lineStarts, type Location } from '../diagnostics.js';
+import type { Match, Neg, Option, Rule, Target } from './model.js';
+import { wordEnd } from './tokenize.js';
 
-/** A word's position: where it starts and ends on its line of a file. */
-export interface WordPosition {
-  file: string;
-  line: number;
-  column: number;
-  endColumn: number;
+/**
+ * The text one parse read, shared by every element it made: a position is an
+ * offset in it, turned into a line and columns when a Location is asked for.
+ */
+export class ParsedSource {
+  /** Offset where each line starts, found on the first request (most runs ask for few locations). */
+  #lineStarts: Int32Array | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {}
+
+  /** 1-based number of the line holding offset: lines end at '\n', as the parser counts them. */
+  line(offset: number): number {
+    const starts = (this.#lineStarts ??= lineStarts(this.text));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  /** Offset where line (1-based) starts. */
+  lineStart(line: number): number {
+    return this.#lineStarts![line - 1]!;
+  }
+
+  /** Offset where line (1-based) ends: before its '\n' and one trailing '\r', as the parser reads it. */
+  lineEnd(line: number): number {
+    const starts = this.#lineStarts!;
+    const start = starts[line - 1]!;
+    const end = line < starts.length ? starts[line]! - 1 : this.text.length;
+    return end > start && this.text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+  }
+
+  /** The Location of the word starting at offset. */
+  wordLoc(offset: number): Location {
+    const line = this.line(offset);
+    const start = this.lineStart(line);
+    return { file: this.file, line, column: offset - start + 1, endColumn: wordEnd(this.text, offset, this.lineEnd(line)) - start + 1 };
+  }
 }
 
-abstract class Located {
-  readonly #file: string;
-  readonly #line: number;
-  readonly #column: number;
-  readonly #endColumn: number;
+// Each class has its own copy of the position fields and accessors rather
+// than a common base class: a derived class's constructor was not inlined
+// where the parser makes its elements (a generic construct call for each).
 
-  constructor(at: WordPosition) {
-    this.#file = at.file;
-    this.#line = at.line;
-    this.#column = at.column;
-    this.#endColumn = at.endColumn;
+export class ParsedNeg<T = string> implements Neg<T> {
+  readonly #source: ParsedSource;
+  /** Offset in the source text of the element's first word. */
+  readonly #offset: number;
+
+  constructor(
+    public value: T,
+    public negated: boolean,
+    source: ParsedSource,
+    offset: number,
+  ) {
+    this.#source = source;
+    this.#offset = offset;
   }
 
   /** A new object on each read, as the parser used to make for every element. */
   get loc(): Location {
-    return { file: this.#file, line: this.#line, column: this.#column, endColumn: this.#endColumn };
+    return this.#source.wordLoc(this.#offset);
   }
 
   /** Assigning works as on a plain object: the value becomes an own property. */
   set loc(loc: Location | undefined) {
-    Object.defineProperty(this, 'loc', { value: loc, writable: true, enumerable: true, configurable: true });
+    defineLoc(this, loc);
   }
 
   /** What JSON.stringify printed for the plain `{ ..., loc }` objects these replace. */
@@ -48,45 +96,140 @@ abstract class Located {
   }
 }
 
-export class ParsedNeg<T = string> extends Located implements Neg<T> {
-  constructor(
-    public value: T,
-    public negated: boolean,
-    at: WordPosition,
-  ) {
-    super(at);
-  }
-}
+export class ParsedOption implements Option {
+  readonly #source: ParsedSource;
+  readonly #offset: number;
 
-export class ParsedOption extends Located implements Option {
   constructor(
     public name: string,
     public negated: boolean,
     public args: string[],
-    at: WordPosition,
+    source: ParsedSource,
+    offset: number,
   ) {
-    super(at);
+    this.#source = source;
+    this.#offset = offset;
+  }
+
+  get loc(): Location {
+    return this.#source.wordLoc(this.#offset);
+  }
+
+  set loc(loc: Location | undefined) {
+    defineLoc(this, loc);
+  }
+
+  toJSON(): object {
+    return { ...this, loc: this.loc };
   }
 }
 
-export class ParsedMatch extends Located implements Match {
+export class ParsedMatch implements Match {
+  readonly #source: ParsedSource;
+  readonly #offset: number;
+
   constructor(
     public module: string,
     public options: Option[],
-    at: WordPosition,
+    source: ParsedSource,
+    offset: number,
   ) {
-    super(at);
+    this.#source = source;
+    this.#offset = offset;
+  }
+
+  get loc(): Location {
+    return this.#source.wordLoc(this.#offset);
+  }
+
+  set loc(loc: Location | undefined) {
+    defineLoc(this, loc);
+  }
+
+  toJSON(): object {
+    return { ...this, loc: this.loc };
   }
 }
 
-export class ParsedTarget extends Located implements Target {
+export class ParsedTarget implements Target {
+  readonly #source: ParsedSource;
+  readonly #offset: number;
+
   constructor(
     public name: string,
     public goto: boolean,
     public options: Option[],
-    at: WordPosition,
+    source: ParsedSource,
+    offset: number,
   ) {
-    super(at);
+    this.#source = source;
+    this.#offset = offset;
+  }
+
+  get loc(): Location {
+    return this.#source.wordLoc(this.#offset);
+  }
+
+  set loc(loc: Location | undefined) {
+    defineLoc(this, loc);
+  }
+
+  toJSON(): object {
+    return { ...this, loc: this.loc };
+  }
+}
+
+/** `x.loc = loc` on an element whose loc is an accessor: the value becomes an own property, as on a plain object. */
+function defineLoc(x: object, loc: Location | undefined): void {
+  Object.defineProperty(x, 'loc', { value: loc, writable: true, enumerable: true, configurable: true });
+}
+
+/**
+ * A rule read from a dump. Its `loc` ({file, line, column: 1}) and `text`
+ * (the line as written) are built when read, from the offset where its line
+ * starts; the other fields are own properties, added in the order the line
+ * sets them, as on the plain objects the parser made before. JSON.stringify
+ * prints the same keys in the same order: loc, matches and the line's fields,
+ * text, counters, suppressions.
+ */
+export class ParsedRule implements Rule {
+  readonly #source: ParsedSource;
+  /** Offset in the source text where the rule's line starts. */
+  readonly #offset: number;
+  matches: Match[];
+
+  constructor(source: ParsedSource, offset: number) {
+    this.#source = source;
+    this.#offset = offset;
+    this.matches = none();
+  }
+
+  get loc(): Location {
+    const source = this.#source;
+    return { file: source.file, line: source.line(this.#offset), column: 1 };
+  }
+
+  set loc(loc: Location) {
+    defineLoc(this, loc);
+  }
+
+  /** The line without its line break (and one '\r' before it), as the parser read it. */
+  get text(): string {
+    const text = this.#source.text;
+    const start = this.#offset;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    return text.slice(start, end);
+  }
+
+  set text(text: string | undefined) {
+    Object.defineProperty(this, 'text', { value: text, writable: true, enumerable: true, configurable: true });
+  }
+
+  toJSON(): object {
+    const { counters, suppressions, ...fields } = this as Rule;
+    return { loc: this.loc, ...(fields as object), text: this.text, ...(counters ? { counters } : {}), ...(suppressions ? { suppressions } : {}) };
   }
 }
 

@@ -5,9 +5,9 @@
 import { parseSuppression } from './suppress.js';
 import type { Diagnostic, Location } from '../diagnostics.js';
 import { BUILTIN_CHAINS, type Chain, type Family, type Match, type Neg, type Option, type Rule, type Ruleset, type Table, type Target } from './model.js';
-import { LineWords, SpecialCharFinder } from './tokenize.js';
+import { LineWords, SpecialCharFinder, WordTable } from './tokenize.js';
 import { MATCHES, TARGETS, findOption, implicitModule, type ModuleSpec, type OptionSpec } from './modules.js';
-import { ParsedMatch, ParsedNeg, ParsedOption, ParsedTarget, none, type WordPosition } from './located.js';
+import { ParsedMatch, ParsedNeg, ParsedOption, ParsedRule, ParsedSource, ParsedTarget, none } from './located.js';
 
 export interface ParseResult {
   ruleset: Ruleset;
@@ -21,8 +21,88 @@ export function inferFamily(text: string, file: string): Family {
   // Chain names may say "icmpv6" in an IPv4 dump, so only the protocol and the icmp6 match count.
   // (The substring tests are quick; the regex, which needs one of them, scans the whole text.)
   if ((text.includes('icmpv6') || text.includes('ipv6-icmp')) && /(^|\s)(-p|--protocol)\s+(!\s+)?(icmpv6|ipv6-icmp)(\s|$)|--icmpv6-type/m.test(text)) return 'ipv6';
-  if (/(^|\s)(-s|-d|--source|--destination|--src|--dst)\s+(!\s+)?[0-9a-fA-F]*:[0-9a-fA-F:.]*(\/\d+)?(\s|$)/m.test(text)) return 'ipv6';
+  if (hasIPv6AddressOption(text)) return 'ipv6';
   return 'ipv4';
+}
+
+const IPV6_ADDRESS_OPTION = /(^|\s)(-s|-d|--source|--destination|--src|--dst)\s+(!\s+)?[0-9a-fA-F]*:[0-9a-fA-F:.]*(\/\d+)?(\s|$)/m;
+
+/**
+ * Whether the text matches IPV6_ADDRESS_OPTION. The regex scans the whole
+ * text, some 10 instructions a character, to find no match in a dump of IPv4
+ * rules. A large dump without counters or port ranges has few ':' (its chain
+ * lines), so with at most one in 256 characters (at least 64, at most 256 in
+ * all) the match is tried at each ':' instead. (Trying thousands of them this way cost more than the regex in
+ * a short run, where the loop is not yet compiled.) The ':' after the hex
+ * digits is the first of the address, so every match has one; the runs around
+ * it are maximal in any match, as none of them can end on a character of the
+ * next.
+ */
+function hasIPv6AddressOption(text: string): boolean {
+  const most = Math.max(64, Math.min(text.length >> 8, 256));
+  let colons = 0;
+  for (let c = text.indexOf(':'); c >= 0 && colons <= most; c = text.indexOf(':', c + 1)) colons++;
+  if (colons > most) return IPV6_ADDRESS_OPTION.test(text);
+  for (let c = text.indexOf(':'); c >= 0; c = text.indexOf(':', c + 1)) if (ipv6AddressColon(text, c)) return true;
+  return false;
+}
+
+function ipv6AddressColon(text: string, c: number): boolean {
+  const n = text.length;
+  // After it: [0-9a-fA-F:.]* (\/\d+)? then whitespace or the end ($ in multiline mode is before a line terminator, which is whitespace too).
+  let i = c + 1;
+  while (i < n && isAddressChar(text.charCodeAt(i))) i++;
+  if (i < n && text.charCodeAt(i) === 47 /* / */) {
+    const digits = ++i;
+    while (i < n && isDigit(text.charCodeAt(i))) i++;
+    if (i === digits) return false;
+  }
+  if (i < n && !isJsSpace(text.charCodeAt(i))) return false;
+  // Before it: whitespace, [0-9a-fA-F]*, optionally after `!` and whitespace, and the option (at the start or after whitespace).
+  let h = c;
+  while (h > 0 && isHexDigit(text.charCodeAt(h - 1))) h--;
+  const w = spacesBefore(text, h);
+  if (w === h) return false;
+  if (addressOptionEndsAt(text, w)) return true;
+  if (w === 0 || text.charCodeAt(w - 1) !== 33 /* ! */) return false;
+  const v = spacesBefore(text, w - 1);
+  return v < w - 1 && addressOptionEndsAt(text, v);
+}
+
+/** Where the run of whitespace that ends at `end` starts. */
+function spacesBefore(text: string, end: number): number {
+  while (end > 0 && isJsSpace(text.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+const ADDRESS_OPTIONS = ['-s', '-d', '--source', '--destination', '--src', '--dst'];
+
+function addressOptionEndsAt(text: string, end: number): boolean {
+  for (const o of ADDRESS_OPTIONS) {
+    const p = end - o.length;
+    if (p >= 0 && text.startsWith(o, p) && (p === 0 || isJsSpace(text.charCodeAt(p - 1)))) return true;
+  }
+  return false;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** [0-9a-fA-F:.] */
+function isAddressChar(c: number): boolean {
+  return isHexDigit(c) || c === 58 || c === 46;
+}
+
+/** What \s matches in a JavaScript regex. */
+function isJsSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** A column (and end column) on the line being parsed, for a LineError. */
@@ -56,7 +136,7 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
   const at = (line: number, t: Span): Location =>
     t.endColumn ? { file, line, column: t.column, endColumn: t.endColumn } : { file, line, column: t.column };
   const report = (severity: Diagnostic['severity'], loc: Location, message: string) => diagnostics.push({ severity, message, loc });
-  const specParser = new RuleSpecParser(file, family, report);
+  const specParser = new RuleSpecParser(new ParsedSource(file, text), family, report);
 
   /** A new chain in t (the caller has checked that t has none of this name). */
   const addChain = (t: Table, name: string, loc: Location, create: 'declare' | 'use'): Chain => {
@@ -121,7 +201,7 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
         parseChainLine(lineNo, table);
         continue;
       }
-      parseCommandLine(lineNo, lineStart, rawEnd, table, suppressions);
+      parseCommandLine(lineNo, lineStart, table, suppressions);
     } catch (e) {
       if (!(e instanceof LineError)) throw e;
       report('error', at(lineNo, e.token), e.message);
@@ -155,8 +235,8 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
     if (words.count > 3) throw new LineError(span(words, 3), `unexpected '${words.text(3)}' after chain counters`);
   }
 
-  /** A command line (-A, -I, -N, -X, -F, -P, after optional counters and -4/-6): text[lineStart, lineEnd). */
-  function parseCommandLine(lineNo: number, lineStart: number, lineEnd: number, t: Table, suppressions?: string[]): void {
+  /** A command line (-A, -I, -N, -X, -F, -P, after optional counters and -4/-6), starting at text[lineStart]. */
+  function parseCommandLine(lineNo: number, lineStart: number, t: Table, suppressions?: string[]): void {
     let i = 0;
     let counters: Rule['counters'];
     const cm = words.firstChar(0) === '[' ? COUNTERS.exec(words.text(0)) : null;
@@ -172,7 +252,7 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
     }
     if (i >= words.count) throw new LineError(span(words, 0), 'expected a command after counters');
     const cmd = words.is(i, '-A') ? '-A' : words.text(i); // most lines: no slice
-    const loc = { file, line: lineNo, column: 1 };
+    const loc = (): Location => ({ file, line: lineNo, column: 1 });
     switch (cmd) {
       case '-A': case '--append': case '-I': case '--insert': {
         chainArg(words, i, cmd);
@@ -185,8 +265,7 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
           if (position < 1 || position > chain.rules.length + 1) throw new LineError(span(words, j), `insert position ${position} is out of range (chain '${chain.name}' has ${chain.rules.length} rules)`);
           j++;
         }
-        const rule = specParser.parse(words, j, lineNo, loc);
-        rule.text = text.slice(lineStart, lineEnd);
+        const rule = specParser.parse(words, j, lineNo, lineStart);
         if (counters) rule.counters = counters;
         if (suppressions) rule.suppressions = suppressions;
         if (insert) chain.rules.splice((position ?? 1) - 1, 0, rule);
@@ -196,7 +275,7 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
       case '-N': case '--new-chain': {
         const name = chainArg(words, i, cmd);
         if (chainIndex.find(t, name)) throw new LineError(span(words, i + 1), `chain '${name}' already exists`);
-        addChain(t, name, loc, 'declare');
+        addChain(t, name, loc(), 'declare');
         return;
       }
       case '-X': case '--delete-chain': {
@@ -215,7 +294,7 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
         if (i + 2 >= words.count) throw new LineError({ column: words.endColumn(i + 1) }, `'-P ${name}' needs a policy`);
         const policy = words.text(i + 2);
         if (policy !== 'ACCEPT' && policy !== 'DROP') throw new LineError(span(words, i + 2), `bad policy '${policy}' (expected ACCEPT or DROP)`);
-        const c = chainIndex.find(t, name) ?? addChain(t, name, loc, 'use');
+        const c = chainIndex.find(t, name) ?? addChain(t, name, loc(), 'use');
         if (!c.builtin) throw new LineError(span(words, i + 1), `'${name}' is not a built-in chain; only built-in chains have a policy`);
         c.policy = policy;
         c.policyLoc = at(lineNo, span(words, i + 2));
@@ -295,48 +374,47 @@ class RuleSpecParser {
   private lastMatch: Match | undefined;
   private target: Target | undefined;
   private proto: Neg | undefined;
-  /** The NEG_FIELDS the rule has set, one bit each: a rule may set each only once. */
+  /** The Neg fields the rule has set, one bit each (negBit): a rule may set each only once. */
   private seen = 0;
-  /** The position handed to the model constructors, which copy its numbers: one object for the whole parse. */
-  private readonly here: WordPosition;
-  /** One string per distinct module, target, protocol, interface and unknown option name: the 100,000 `tcp`s of a dump are one. */
-  private readonly strings = new Map<string, string>();
+  /** One string per distinct module, target, protocol, interface and option name: the 100,000 `tcp`s of a dump are one. */
+  private readonly names = new WordTable();
+  /**
+   * One frozen `[word]` per distinct argument of one-argument options: the
+   * 100,000 `--dport`s of a dump have a few thousand ports. (A Map of sliced
+   * words: ports are many and short, and a WordTable of them was slower.)
+   */
+  private readonly oneArgs = new Map<string, string[]>();
   /** MATCHES[name] and TARGETS[name] by name (null when absent), looked up once per name. */
   private readonly matchSpecs = new Map<string, ModuleSpec | null>();
   private readonly targetSpecs = new Map<string, ModuleSpec | null>();
 
   constructor(
-    private readonly file: string,
+    private readonly source: ParsedSource,
     private readonly family: Family,
     private readonly report: (severity: Diagnostic['severity'], loc: Location, message: string) => void,
-  ) {
-    this.here = { file, line: 0, column: 0, endColumn: 0 };
-  }
+  ) {}
 
   /** Word k's Location, for a diagnostic. */
   private at(k: number): Location {
-    return { file: this.file, line: this.lineNo, column: this.words.column(k), endColumn: this.words.endColumn(k) };
+    return { file: this.source.file, line: this.lineNo, column: this.words.column(k), endColumn: this.words.endColumn(k) };
   }
 
-  /** Word k's position for a model constructor (the shared `here`, overwritten by the next call). */
-  private pos(k: number): WordPosition {
-    const here = this.here;
-    here.line = this.lineNo;
-    here.column = this.words.column(k);
-    here.endColumn = this.words.endColumn(k);
-    return here;
+  /** Word k's offset in the source, where a model element records its position. */
+  private pos(k: number): number {
+    return this.words.start(k);
   }
 
   private error(k: number, message: string): LineError {
     return new LineError(span(this.words, k), message);
   }
 
-  /** The one string of this parse equal to s. */
-  private intern(s: string): string {
-    const known = this.strings.get(s);
-    if (known !== undefined) return known;
-    this.strings.set(s, s);
-    return s;
+  /** The one string of this parse for the text of word k, from its character `skip` on (sliced only when first seen). */
+  private intern(k: number, skip = 0): string {
+    const words = this.words;
+    const q = words.unquoted(k);
+    if (q !== undefined) return this.names.intern(q, skip, q.length);
+    const start = words.start(k);
+    return this.names.intern(words.source, start + skip, start + words.length(k));
   }
 
   private matchSpec(module: string): ModuleSpec | undefined {
@@ -347,9 +425,9 @@ class RuleSpecParser {
     return specOf(this.targetSpecs, TARGETS, name);
   }
 
-  /** A new rule: its first keys are loc and matches, as before. */
-  private begin(loc: Location): Rule {
-    this.rule = { loc, matches: none() };
+  /** A new rule (its loc and text are read from the source when asked for). */
+  private begin(lineStart: number): Rule {
+    this.rule = new ParsedRule(this.source, lineStart);
     this.matches = none();
     this.lastMatch = undefined;
     this.target = undefined;
@@ -358,11 +436,12 @@ class RuleSpecParser {
     return this.rule;
   }
 
-  parse(words: LineWords, start: number, lineNo: number, loc: Location): Rule {
+  /** The rule of the line at lineStart, from its word `start` on. */
+  parse(words: LineWords, start: number, lineNo: number, lineStart: number): Rule {
     this.words = words;
     this.k = start;
     this.lineNo = lineNo;
-    const rule = this.begin(loc);
+    const rule = this.begin(lineStart);
     let negNext = -1;
     while (this.k < words.count) {
       const tok = this.k;
@@ -395,25 +474,25 @@ class RuleSpecParser {
     const rule = this.rule;
     if (core === 'fragment') {
       if (this.family === 'ipv6') throw this.error(tok, "'-f' is IPv4 only");
-      rule.fragment = new ParsedNeg<true>(true, negated, this.pos(tok));
+      rule.fragment = new ParsedNeg<true>(true, negated, this.source, this.pos(tok));
       return;
     }
     const oldNeg = this.oldNegation(tok, 1);
-    const value = this.takeArg(tok, 1);
+    const arg = this.takeArgWord(tok, 1);
     const n = negated || oldNeg;
     if (core === 'match') {
       if (n) throw this.error(tok, "'!' cannot negate '-m'");
-      this.addMatch((this.lastMatch = new ParsedMatch(this.intern(value), none(), this.pos(tok))));
+      this.addMatch((this.lastMatch = new ParsedMatch(this.intern(arg), none(), this.source, this.pos(tok))));
     } else if (core === 'jump' || core === 'goto') {
       if (this.target) throw this.error(tok, 'a rule can have only one target (-j/-g)');
-      rule.target = this.target = new ParsedTarget(this.intern(value), core === 'goto', none(), this.pos(tok));
+      rule.target = this.target = new ParsedTarget(this.intern(arg), core === 'goto', none(), this.source, this.pos(tok));
       this.lastMatch = undefined;
     } else {
-      const bit = 1 << NEG_FIELDS.indexOf(core);
+      const bit = negBit(core);
       if (this.seen & bit) throw this.error(tok, `multiple '${this.words.text(tok)}' options are not allowed`);
       this.seen |= bit;
-      // Addresses are mostly distinct (a table of them cost more in cache misses than it saved); interfaces and protocols repeat.
-      const neg = new ParsedNeg(core === 'src' || core === 'dst' ? value : this.intern(value), n, this.pos(tok));
+      // Addresses are mostly distinct (a table of them cost more than it saved, also one that slices only new words); interfaces and protocols repeat.
+      const neg = new ParsedNeg(core === 'src' || core === 'dst' ? this.words.text(arg) : this.intern(arg), n, this.source, this.pos(tok));
       // Named stores, one per field: a computed rule[core] was a megamorphic access.
       switch (core) {
         case 'src': rule.src = neg; break;
@@ -427,7 +506,7 @@ class RuleSpecParser {
 
   /** A module option: find its owner as iptables does (loaded matches, then the implicit protocol match). */
   private moduleOption(tok: number, negated: boolean): void {
-    const name = optionName(this.words, tok);
+    const name = this.intern(tok, optionDashes(this.words, tok));
     const target = this.target;
     const lastMatch = this.lastMatch;
     if (target && !lastMatch) {
@@ -445,7 +524,7 @@ class RuleSpecParser {
     const implicit = proto && !proto.negated ? implicitModule(proto.value) : undefined;
     const implicitSpec = implicit ? findOption(this.matchSpec(implicit)!, name) : undefined;
     if (implicit && implicitSpec) {
-      const m = new ParsedMatch(implicit, none(), this.pos(tok));
+      const m = new ParsedMatch(implicit, none(), this.source, this.pos(tok));
       this.addMatch(m);
       addOption(m, this.option(tok, name, negated, implicitSpec));
       return;
@@ -480,7 +559,7 @@ class RuleSpecParser {
   private option(tok: number, name: string, negated: boolean, spec: OptionSpec | undefined): Option {
     const oldNeg = this.oldNegation(tok, spec?.arity);
     const args = this.takeArgs(tok, spec?.arity);
-    return new ParsedOption(spec ? spelling(spec, name) : this.intern(name), negated || oldNeg, args, this.pos(tok));
+    return new ParsedOption(spec ? spelling(spec, name) : name, negated || oldNeg, args, this.source, this.pos(tok));
   }
 
   /** The old `--opt ! value` negation (iptables 1.8 rejects it): skips the `!` and warns. */
@@ -496,7 +575,7 @@ class RuleSpecParser {
   /** Arguments of an option: exactly `arity` words, or every word up to the next option. */
   private takeArgs(optTok: number, arity: number | undefined): string[] {
     const words = this.words;
-    if (arity === 1) return [this.takeArg(optTok, 1)];
+    if (arity === 1) return this.oneArg(this.takeArgWord(optTok, 1));
     if (arity === 0) return none();
     const args: string[] = [];
     if (arity !== undefined) {
@@ -507,15 +586,28 @@ class RuleSpecParser {
     return args.length ? args.slice() : none();
   }
 
+  /** The shared argument list `[text of word k]`. */
+  private oneArg(k: number): string[] {
+    const word = this.words.text(k);
+    let args = this.oneArgs.get(word);
+    if (args === undefined) this.oneArgs.set(word, (args = Object.freeze([word]) as string[]));
+    return args;
+  }
+
   /** The next word as one of the `arity` arguments of the option at optTok. */
   private takeArg(optTok: number, arity: number): string {
+    return this.words.text(this.takeArgWord(optTok, arity));
+  }
+
+  /** The index of the next word, as one of the `arity` arguments of the option at optTok. */
+  private takeArgWord(optTok: number, arity: number): number {
     const words = this.words;
     const a = this.k;
     if (a >= words.count || words.isOption(a) || words.isBang(a)) {
       throw new LineError(a < words.count ? span(words, a) : { column: words.endColumn(optTok) }, `option '${words.text(optTok)}' needs ${arity} argument${arity > 1 ? 's' : ''}`);
     }
     this.k++;
-    return words.text(a);
+    return a;
   }
 }
 
@@ -541,8 +633,16 @@ function spelling(spec: OptionSpec, name: string): string {
 
 type CoreField = 'src' | 'dst' | 'inIface' | 'outIface' | 'proto' | 'fragment' | 'match' | 'jump' | 'goto';
 
-/** The Neg fields of a rule other than fragment (which may repeat), in the bit order of RuleSpecParser.seen. */
-const NEG_FIELDS = ['src', 'dst', 'inIface', 'outIface', 'proto'] as const;
+/** The bit of RuleSpecParser.seen for a Neg field of a rule other than fragment (which may repeat). */
+function negBit(core: CoreField): number {
+  switch (core) {
+    case 'src': return 1;
+    case 'dst': return 2;
+    case 'inIface': return 4;
+    case 'outIface': return 8;
+    default: return 16; // proto
+  }
+}
 
 /** Core options, short and long spellings -> the Rule field. Short ones are read in place (most words of a dump are). */
 function coreOption(words: LineWords, k: number): CoreField | undefined {
@@ -581,9 +681,7 @@ function coreLong(w: string): CoreField | undefined {
   }
 }
 
-/** `--dport` -> `dport`, `-x` -> `x` (what /^--?/ removes), sliced from the line. */
-function optionName(words: LineWords, k: number): string {
-  const s = words.start(k);
-  const dashes = words.source.charCodeAt(s + 1) === 45 ? 2 : 1;
-  return words.source.slice(s + dashes, s + words.length(k));
+/** The dashes before the name of option word k: `--dport` -> 2, `-x` -> 1 (what /^--?/ removes). */
+function optionDashes(words: LineWords, k: number): number {
+  return words.source.charCodeAt(words.start(k) + 1) === 45 ? 2 : 1;
 }

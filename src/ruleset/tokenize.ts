@@ -123,6 +123,11 @@ export class LineWords {
     return this.quotedText[k] ?? this.source.slice(this.starts[k], this.ends[k]);
   }
 
+  /** The text of a word that has quotes (unquoted, unescaped); undefined for a plain word, which is source[start, start + length). */
+  unquoted(k: number): string | undefined {
+    return this.quotedText[k];
+  }
+
   /** True if any part of the word was quoted: such a word is never an option or `!`. */
   quoted(k: number): boolean {
     return this.quotedText[k] !== undefined;
@@ -185,24 +190,123 @@ export class LineWords {
 }
 
 /**
+ * A set of strings looked up by characters lying in a text (source, start,
+ * end): a word is sliced into a string only the first time it is seen. The
+ * parser keeps one string per distinct name this way: a 100,000-rule dump
+ * repeats `tcp`, `ACCEPT` and `dport`, and slicing each just to find the
+ * string already kept (and hashing every new slice) cost more.
+ */
+export class WordTable {
+  private keys: Array<string | undefined> = new Array<string | undefined>(64).fill(undefined);
+  private hashes = new Int32Array(64);
+  private size = 0;
+
+  /** The word of each length (modulo 16) found last: consecutive lines mostly name the same modules, targets and options. */
+  private readonly recent: string[] = new Array<string>(16).fill('');
+
+  /** The table's string equal to source[start, end), added if new. */
+  intern(source: string, start: number, end: number): string {
+    const length = end - start;
+    const last = this.recent[length & 15]!;
+    if (last.length === length && source.startsWith(last, start)) return last;
+    const found = this.find(source, start, end);
+    this.recent[length & 15] = found;
+    return found;
+  }
+
+  private find(source: string, start: number, end: number): string {
+    const h = hashRange(source, start, end);
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    const length = end - start;
+    let i = h & mask;
+    for (let k = keys[i]; k !== undefined; k = keys[(i = (i + 1) & mask)]) {
+      if (this.hashes[i] === h && k.length === length && source.startsWith(k, start)) return k;
+    }
+    const s = source.slice(start, end);
+    keys[i] = s;
+    this.hashes[i] = h;
+    if (++this.size * 2 > keys.length) this.grow();
+    return s;
+  }
+
+  private grow(): void {
+    const { keys, hashes } = this;
+    const n = keys.length * 2;
+    this.keys = new Array<string | undefined>(n).fill(undefined);
+    this.hashes = new Int32Array(n);
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j];
+      if (k === undefined) continue;
+      let i = hashes[j]! & (n - 1);
+      while (this.keys[i] !== undefined) i = (i + 1) & (n - 1);
+      this.keys[i] = k;
+      this.hashes[i] = hashes[j]!;
+    }
+  }
+}
+
+/** FNV-1a over the UTF-16 code units of source[start, end), folded so the low bits depend on all of them. */
+function hashRange(source: string, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ source.charCodeAt(i), 0x01000193);
+  return h ^ (h >>> 15);
+}
+
+/**
  * Where the next character at or after `from` is that makes a line need the
  * general tokenizer: a double quote or whitespace other than ' ' and '\n'.
  * One search covers many lines (most dumps have few such characters).
  */
 export class SpecialCharFinder {
-  private next = -1;
-  private readonly re = /[\t\v\f\r"]/g;
+  /** For each of SPECIAL_CHARS, its next offset at or after the last search (the source length if none). */
+  private readonly next = [-1, -1, -1, -1, -1];
 
   constructor(private readonly source: string) {}
 
   /** Offset of the next special character at or after `from`, or the source length if none. */
   at(from: number): number {
-    if (this.next < from) {
-      this.re.lastIndex = from;
-      this.next = this.re.exec(this.source)?.index ?? this.source.length;
+    // One indexOf per character (a search for one character is a memchr):
+    // a regex of the five was some 10 instructions a character of the dump.
+    const next = this.next;
+    let min = this.source.length;
+    for (let j = 0; j < SPECIAL_CHARS.length; j++) {
+      let at = next[j]!;
+      if (at < from) {
+        at = this.source.indexOf(SPECIAL_CHARS[j]!, from);
+        next[j] = at = at < 0 ? this.source.length : at;
+      }
+      if (at < min) min = at;
     }
-    return this.next;
+    return min;
   }
+}
+
+const SPECIAL_CHARS = ['\t', '\v', '\f', '\r', '"'];
+
+/**
+ * Offset one past the word that starts at `start` (not a space) in a line
+ * that ends at `end`: where LineWords.scan ends that word. A quoted part runs
+ * to its closing quote (a backslash in it escapes the next character); an
+ * unclosed one runs to the end of the line.
+ */
+export function wordEnd(source: string, start: number, end: number): number {
+  let i = start;
+  while (i < end) {
+    const c = source.charCodeAt(i);
+    if (isSpace(c)) break;
+    i++;
+    if (c !== QUOTE) continue;
+    while (i < end) {
+      const q = source.charCodeAt(i);
+      if (q === BACKSLASH && i + 1 < end) i += 2;
+      else {
+        i++;
+        if (q === QUOTE) break;
+      }
+    }
+  }
+  return i;
 }
 
 function grow(a: Int32Array): Int32Array {
@@ -212,6 +316,7 @@ function grow(a: Int32Array): Int32Array {
 }
 
 const QUOTE = 34;
+const BACKSLASH = 92;
 
 /** Space, tab, CR, LF, VT, FF (what isspace() accepts in the C locale). */
 function isSpace(c: number): boolean {

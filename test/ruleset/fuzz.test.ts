@@ -2,8 +2,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { parseRuleset } from '../../src/ruleset/parse.js';
+import { inferFamily, parseRuleset } from '../../src/ruleset/parse.js';
 import { formatCanonical } from '../../src/ruleset/print.js';
+import { LineWords, wordEnd } from '../../src/ruleset/tokenize.js';
 
 const SEED_LINES = [
   '-A INPUT -s 10.0.0.0/8 -p tcp -m tcp --dport 22 -j ACCEPT',
@@ -44,6 +45,87 @@ test('mutated real lines never throw', () => {
       check(`*filter\n${line.slice(0, i)}${insert}${line.slice(j)}\nCOMMIT\n`);
     }),
     { numRuns: 1000 },
+  );
+});
+
+// inferFamily looks for an IPv6 address option at each ':' instead of running this regex over the dump.
+const IPV6_ADDRESS_OPTION = /(^|\s)(-s|-d|--source|--destination|--src|--dst)\s+(!\s+)?[0-9a-fA-F]*:[0-9a-fA-F:.]*(\/\d+)?(\s|$)/m;
+const FAMILY_PIECES = ['-s', '-d', '--source', '--destination', '--src', '--dst', '--s', '-ds', '!', ' ', '  ', '\t', '\n', '\r', '\u2028', '\u00a0', ':', '::', '2001', 'db8', 'fe80', 'g', 'x', '.', '/', '/64', '/', '1', '[0:0]', '-A', 'INPUT', '#'];
+
+test('family inference by address agrees with the regex it replaces', () => {
+  const some = (pieces: string[], maxLength: number) => fc.array(fc.constantFrom(...pieces), { maxLength }).map((a) => a.join(''));
+  const one = (...pieces: string[]) => fc.constantFrom(...pieces);
+  const hex = ['2001', 'db8', 'fe80', '0', 'F', 'g', ':', '.'];
+  // Mostly the shape the regex looks for (option, spaces, `!`, address, end), each part sometimes missing or wrong.
+  const text = fc
+    .tuple(
+      some(FAMILY_PIECES, 3),
+      one('', ' ', '\n', 'x'),
+      one('-s', '-d', '--source', '--destination', '--src', '--dst', '--s', '-ds', '-', ''),
+      one(' ', '  ', '\t', '\n', '\r\n', '\u2028', '\u00a0', '', 'x'),
+      one('', '', '!', '! ', '!\t', '!!'),
+      one(' ', ' ', '\n', ''),
+      some(hex, 3),
+      one(':', ':', '::', ':x', ''),
+      some([...hex, '/', '/64', '/x'], 4),
+      one(' ', '', '\n', '\r', 'x', '/', '\u3000'),
+      some(FAMILY_PIECES, 3),
+    )
+    .map((p) => p.join(''));
+  fc.assert(
+    fc.property(fc.oneof(text, some(FAMILY_PIECES, 16)), (text) => {
+      assert.is(inferFamily(text, 'x.rules'), IPV6_ADDRESS_OPTION.test(text) ? 'ipv6' : 'ipv4', JSON.stringify(text));
+    }),
+    { numRuns: 20000 },
+  );
+});
+
+const LOC_CLAUSES = [
+  '-s 10.0.0.1', '! -d 1.2.3.0/24', '-d ! 1.2.3.4', '-p tcp', '-p "udp"', '-m tcp --dport 22', '-m tcp ! --sport 1:2', '--dport "80"', '-i eth0', '-o x"y z"',
+  '-m comment --comment "a \\"b\\" c"', '-m comment --comment x"a b"y', '-j LOG --log-prefix "x: "', '-f', '-m multiport --dports 1,2', '--syn', '-j ACCEPT', '-m "state" --state NEW', '-g "my chain"',
+];
+
+// Parsed elements find their columns when `.loc` is read; they must be where the tokenizer put each word.
+test('element locations and rule text are the words and lines as read', () => {
+  fc.assert(
+    fc.property(fc.array(fc.array(fc.constantFrom(...LOC_CLAUSES), { maxLength: 6 }), { maxLength: 8 }), fc.constantFrom('\n', '\r\n'), fc.constantFrom(' ', '\t', '  '), (lines, eol, sep) => {
+      const body = lines.map((l) => '-A INPUT ' + l.join(sep));
+      const text = ['*filter', ...body, 'COMMIT', ''].join(eol);
+      const { ruleset } = parseRuleset(text, 'loc.rules');
+      const all = text.split('\n');
+      for (const t of ruleset.tables) for (const c of t.chains) for (const r of c.rules) {
+        const line = all[r.loc.line - 1]!.replace(/\r$/, '');
+        assert.is(r.text, line);
+        assert.equal(r.loc, { file: 'loc.rules', line: r.loc.line, column: 1 });
+        const parts = [r.src, r.dst, r.inIface, r.outIface, r.proto, r.fragment, ...r.matches, ...r.matches.flatMap((m) => m.options), r.target, ...(r.target?.options ?? [])];
+        for (const p of parts) {
+          if (!p) continue;
+          const loc = p.loc!;
+          assert.is(loc.line, r.loc.line);
+          const word = line.slice(loc.column - 1, loc.endColumn! - 1);
+          // A word starts after whitespace and ends at whitespace or the end of the line.
+          assert.ok(loc.column === 1 || /\s/.test(line[loc.column - 2]!), JSON.stringify({ line, loc }));
+          assert.ok(loc.endColumn! - 1 === line.length || /\s/.test(line[loc.endColumn! - 1]!), JSON.stringify({ line, loc }));
+          assert.ok(word.length > 0 && !/^\s|\s$/.test(word) && (/\s/.test(word) ? word.includes('"') : true), JSON.stringify({ line, loc }));
+        }
+      }
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('wordEnd ends each word where the tokenizer does', () => {
+  const words = new LineWords();
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('a', '-s', '"', '\\', ' ', '  ', '\t', '\r', 'x"y z"', '"a\\"b"', '!'), { maxLength: 16 }), (pieces) => {
+      const line = pieces.join('');
+      words.scan(line, 0, line.length);
+      for (let k = 0; k < words.count; k++) {
+        if (words.unterminatedQuoteAt !== undefined && k === words.count - 1) break;
+        assert.is(wordEnd(line, words.start(k), line.length), words.start(k) + words.length(k), JSON.stringify({ line, k }));
+      }
+    }),
+    { numRuns: 5000 },
   );
 });
 
