@@ -24,6 +24,15 @@ import { createToken, Lexer } from './chevrotain.js';
 const DIGITS = [...'0123456789'];
 const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'];
 
+/**
+ * Spaces and tabs, the whitespace inside a line. A token that can hold a line
+ * break makes the lexer copy out its text and search it for line breaks after
+ * every match; most whitespace is a space between two words and holds none, so
+ * it gets a token of its own, tried first. Both are skipped, and the line and
+ * column of every token are the same as with WhiteSpace alone.
+ */
+export const Blank = createToken({ name: 'Blank', pattern: /[ \t]+/, group: Lexer.SKIPPED, start_chars_hint: [' ', '\t'], line_breaks: false });
+
 export const WhiteSpace = createToken({
   name: 'WhiteSpace',
   pattern: /[ \t\r\n]+/,
@@ -153,6 +162,7 @@ export const keywordTokens: TokenType[] = [
 export const statementStartTokens: TokenType[] = [Topology, Family, Host, Network, Group, Service, Defaults, Allow, Deny, Reject];
 
 export const allTokens: TokenType[] = [
+  Blank,
   WhiteSpace,
   LineComment,
   StringLiteral,

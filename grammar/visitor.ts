@@ -23,6 +23,7 @@ import type {
   PortRange,
   ServiceItem,
 } from '../src/policy/ast.js';
+import { AddressNode, KeywordEndpoint, NameNode, NO_END, PinnedNode, PortRangeNode, ProtoItemNode } from '../src/policy/located-ast.js';
 import { sharedPolicyParser } from './parser.js';
 import { ICMP_PROTOCOLS, KNOWN_PROTOCOLS, PORT_PROTOCOL_NUMBERS, PORT_PROTOCOLS } from './protocols.js';
 import { Integer } from './tokens.js';
@@ -101,6 +102,14 @@ export class PolicyAstBuilder extends BaseVisitor {
     return { file: this.file, line: first.startLine! | 0, column: first.startColumn! | 0 };
   }
 
+  /**
+   * Where the span from `first` to `last` ends, for the nodes of
+   * src/policy/located-ast.ts: as span() gives it, NO_END for a span over lines.
+   */
+  private spanEnd(first: IToken, last: IToken): number {
+    return last.endLine === first.startLine ? (last.endColumn! + 1) | 0 : NO_END;
+  }
+
   /** The first real token under `key` (called for every token of every statement: no allocation). */
   private token(ctx: Children, key: string): IToken | undefined {
     const list = ctx[key] as IToken[] | undefined;
@@ -123,6 +132,11 @@ export class PolicyAstBuilder extends BaseVisitor {
    * showed in profiles of large policies.
    */
   private visitEach<T>(nodes: CstNode[], visitOne: (ctx: Children) => T | undefined): T[] {
+    if (nodes.length === 1) {
+      // The usual list, of one: no closure and no map() for it.
+      const value = visitOne.call(this, nodes[0]!.children as Children);
+      return value === undefined ? [] : [value];
+    }
     const values = nodes.map((n) => visitOne.call(this, n.children as Children));
     return values.includes(undefined) ? values.filter((v): v is T => v !== undefined) : (values as T[]);
   }
@@ -195,11 +209,16 @@ export class PolicyAstBuilder extends BaseVisitor {
         this.err({ ...p, column: p.column + slash + 1 }, `${isV6 ? 'IPv6' : 'IPv4'} prefix length must be between 0 and ${max}, not ${text.slice(slash + 1)}`);
       }
     }
-    return { kind: 'address', text, pos: this.pos(token) };
+    return new AddressNode(text, this.file, token.startLine! | 0, token.startColumn! | 0, (token.endColumn! + 1) | 0);
   }
 
   private nameRef(token: IToken): NameRef {
-    return { kind: 'name', name: this.intern(token.image), pos: this.pos(token) };
+    return new NameNode('name', this.intern(token.image), this.file, token.startLine! | 0, token.startColumn! | 0, (token.endColumn! + 1) | 0);
+  }
+
+  /** A protocol service item from `protoTok` to `last`. */
+  private protoItem(protoTok: IToken, last: IToken, proto: string, ports?: PortRange[], icmpType?: string): ServiceItem {
+    return new ProtoItemNode(proto, ports, icmpType, this.file, protoTok.startLine! | 0, protoTok.startColumn! | 0, this.spanEnd(protoTok, last));
   }
 
   // ---------------------------------------------------------------- statements
@@ -302,11 +321,11 @@ export class PolicyAstBuilder extends BaseVisitor {
       proto = String(n);
     } else if (!KNOWN_PROTOCOLS.has(proto)) {
       // A bare unknown name is a service reference; before '/' it can only be a protocol.
-      if (!hasArgument) return { kind: 'ref', name: proto, pos: this.pos(protoTok) };
+      if (!hasArgument) return new NameNode('ref', proto, this.file, protoTok.startLine! | 0, protoTok.startColumn! | 0, (protoTok.endColumn! + 1) | 0);
       this.err(this.pos(protoTok), `unknown protocol '${proto}'${suggestionSuffix(proto, KNOWN_PROTOCOLS)}`);
       return undefined;
     }
-    if (!hasArgument) return { kind: 'proto', proto, pos: this.pos(protoTok) };
+    if (!hasArgument) return this.protoItem(protoTok, protoTok, proto);
 
     const isIcmp = ICMP_PROTOCOLS.has(proto);
     const hasPorts = PORT_PROTOCOLS.has(proto) || (isNumber && PORT_PROTOCOL_NUMBERS.has(Number(proto)));
@@ -315,20 +334,20 @@ export class PolicyAstBuilder extends BaseVisitor {
     const isTypeCode = ctx['icmpType'] !== undefined;
     const ranges = this.nodes(ctx, 'portRange');
     if (isIcmp) {
-      if (typeName) return { kind: 'proto', proto, icmpType: typeName.image, pos: this.span(protoTok, typeName) };
+      if (typeName) return this.protoItem(protoTok, typeName, proto, undefined, typeName.image);
       if (isTypeCode) {
         const typeTok = this.token(ctx, 'icmpType');
         const codeTok = this.token(ctx, 'icmpCode');
         if (!typeTok || !codeTok) return undefined;
         const type = this.integer(typeTok, 'ICMP type', 0, 255);
         const code = this.integer(codeTok, 'ICMP code', 0, 255);
-        return type === undefined || code === undefined ? undefined : { kind: 'proto', proto, icmpType: `${type}/${code}`, pos: this.span(protoTok, codeTok) };
+        return type === undefined || code === undefined ? undefined : this.protoItem(protoTok, codeTok, proto, undefined, `${type}/${code}`);
       }
       const single = ranges.length === 1 ? (ranges[0]!.children as Children) : undefined;
       if (single && !single['high']) {
         const typeTok = this.token(single, 'low');
         const type = typeTok && this.integer(typeTok, 'ICMP type', 0, 255);
-        return type === undefined ? undefined : { kind: 'proto', proto, icmpType: String(type), pos: this.span(protoTok, typeTok!) };
+        return type === undefined ? undefined : this.protoItem(protoTok, typeTok!, proto, undefined, String(type));
       }
       this.errAt(this.argumentStart(ctx), `${proto} takes one ICMP type (a name like echo-request, a number, or TYPE/CODE), not a port list`);
       return undefined;
@@ -347,7 +366,7 @@ export class PolicyAstBuilder extends BaseVisitor {
     if (ports.includes(undefined)) return undefined;
     // Every range is whole here, so the last one ends at its high port, or its only one.
     const last = ranges[ranges.length - 1]!.children as Children;
-    return { kind: 'proto', proto, ports: ports as PortRange[], pos: this.span(protoTok, this.token(last, 'high') ?? this.token(last, 'low')!) };
+    return this.protoItem(protoTok, this.token(last, 'high') ?? this.token(last, 'low')!, proto, ports as PortRange[]);
   }
 
   /** The first token after the '/' of a service item, where a wrong kind of argument is reported. */
@@ -364,12 +383,11 @@ export class PolicyAstBuilder extends BaseVisitor {
     const low = this.integer(lowTok, 'port', 0, 65535);
     const high = highTok ? this.integer(highTok, 'port', 0, 65535) : low;
     if (low === undefined || high === undefined) return undefined;
-    const pos = this.span(lowTok, highTok ?? lowTok);
     if (low > high) {
-      this.err(pos, `port range ${low}-${high} is backwards; write ${high}-${low}`);
+      this.err(this.span(lowTok, highTok ?? lowTok), `port range ${low}-${high} is backwards; write ${high}-${low}`);
       return undefined;
     }
-    return { low, high, pos };
+    return new PortRangeNode(low, high, this.file, lowTok.startLine! | 0, lowTok.startColumn! | 0, this.spanEnd(lowTok, highTok ?? lowTok));
   }
 
   // ---------------------------------------------------------------- defaults
@@ -503,9 +521,9 @@ export class PolicyAstBuilder extends BaseVisitor {
 
   endpoint(ctx: Children): Endpoint | undefined {
     const any = this.token(ctx, 'Any');
-    if (any) return { kind: 'any', pos: this.pos(any) };
+    if (any) return new KeywordEndpoint('any', this.file, any.startLine! | 0, any.startColumn! | 0, (any.endColumn! + 1) | 0);
     const self = this.token(ctx, 'Self');
-    if (self) return { kind: 'self', pos: this.pos(self) };
+    if (self) return new KeywordEndpoint('self', this.file, self.startLine! | 0, self.startColumn! | 0, (self.endColumn! + 1) | 0);
     const addr = this.oneOf(ctx, ADDRESS_KEYS);
     if (addr) return this.addressLit(addr);
     const name = this.token(ctx, 'name');
@@ -530,7 +548,7 @@ export class PolicyAstBuilder extends BaseVisitor {
   }
 
   private pin(zone: IToken, target: NameRef | AddressLit, end: IToken): Endpoint {
-    return { kind: 'pinned', zone: this.intern(zone.image), zonePos: this.pos(zone), target, pos: this.span(zone, end) };
+    return new PinnedNode(this.intern(zone.image), target, this.file, zone.startLine! | 0, zone.startColumn! | 0, (zone.endColumn! + 1) | 0, this.spanEnd(zone, end));
   }
 
   ruleOption(ctx: Children, rule: PolicyRule): void {

@@ -244,15 +244,16 @@ export function resolvePolicy(ast: PolicyFile, topology: Topology | undefined): 
   // called for every rule after its first few hundred calls, a loop inside
   // this long-running call only by replacing the frame it runs in.
   const resolveRule = (r: PolicyRule): ResolvedRule | undefined => {
-    const sources = flat(r.sources.map(endpoint));
-    const destinations = flat(r.destinations.map(endpoint));
+    // One endpoint a side is the usual rule: no map() and no list of lists for it.
+    const sources = r.sources.length === 1 ? endpoint(r.sources[0]!) : flat(r.sources.map(endpoint));
+    const destinations = r.destinations.length === 1 ? endpoint(r.destinations[0]!) : flat(r.destinations.map(endpoint));
     // slice() sizes the list exactly (see the pinned endpoint above).
     const svc = serviceItems(r.services, []).slice();
     if (!sources || !destinations) return undefined;
     checkSelf(r, sources, destinations, diags);
     if (r.log?.prefix !== undefined && r.log.prefixPos) checkText(r.log.prefix, r.log.prefixPos, 'log prefix', 29, diags);
     if (r.comment) checkText(r.comment.text, r.comment.pos, 'comment', 255, diags);
-    if (svc.some((s) => s.family === 'ipv6')) mentionsV6.value = true;
+    for (const s of svc) if (s.family === 'ipv6') mentionsV6.value = true;
     const rule: ResolvedRule = { action: r.action, pos: r.pos, sources, destinations, services: svc };
     if (r.log) rule.log = r.log;
     if (r.comment) rule.comment = r.comment;
@@ -285,9 +286,19 @@ function checkHostAddress(a: AddressLit, diags: Diagnostic[]): void {
 }
 
 function checkSelf(r: PolicyRule, src: Term[], dst: Term[], diags: Diagnostic[]): void {
-  const srcSelf = src.some((t) => t.kind === 'self');
-  const dstSelf = dst.some((t) => t.kind === 'self');
+  const srcSelf = hasSelf(src);
+  const dstSelf = hasSelf(dst);
   if (srcSelf && dstSelf) diags.push(error(r.pos, `a rule from 'self' to 'self' is local traffic on 'lo'; the loopback default already covers it`));
+}
+
+/**
+ * Whether a term is `self`. A loop, not some() with a callback: this runs
+ * twice per rule, mostly before V8 has optimized anything, where each call of
+ * an array method with a new closure costs far more than the loop.
+ */
+function hasSelf(terms: Term[]): boolean {
+  for (const t of terms) if (t.kind === 'self') return true;
+  return false;
 }
 
 /** Comments and log prefixes end up inside the ruleset: only printable ASCII, and the kernel's length limits. */
@@ -337,7 +348,8 @@ function protoSpec(it: ServiceItem & { kind: 'proto' }, diags: Diagnostic[]): Se
       diags.push(error(it.pos, `'${it.proto}' has no ports; ports exist for tcp, udp, sctp, udplite and dccp`));
       return null;
     }
-    spec.ports = it.ports.map((p: PortRange) => ({ low: p.low, high: p.high }));
+    const ports = it.ports;
+    spec.ports = ports.length === 1 ? [{ low: ports[0]!.low, high: ports[0]!.high }] : ports.map((p: PortRange) => ({ low: p.low, high: p.high }));
   }
   if (it.icmpType !== undefined) {
     if (printed !== 'icmp' && printed !== 'ipv6-icmp') {
