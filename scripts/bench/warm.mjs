@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Parses and lints one dump several times in one process (after a build), to
+// show the cost once V8 has optimized the code, next to the first (cold) round:
+//   node scripts/bench/warm.mjs DUMP [ROUNDS]
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src');
+const load = (m) => import(pathToFileURL(path.join(dist, m)).href);
+const [file, rounds = '4'] = process.argv.slice(2);
+if (!file) {
+  console.error('usage: node scripts/bench/warm.mjs DUMP [ROUNDS]');
+  process.exit(2);
+}
+const { parseRuleset } = await load('ruleset/parse.js');
+const { CHECKS } = await load('lint/registry.js');
+const { lintRulesets } = await load('lint/run.js');
+const { buildAnalysis } = await load('analysis/lint-analysis.js');
+const text = readFileSync(file, 'utf8');
+for (let i = 0; i < Number(rounds); i++) {
+  let t = performance.now();
+  const { ruleset } = parseRuleset(text, file);
+  const parse = performance.now() - t;
+  t = performance.now();
+  const n = lintRulesets([ruleset], { analysis: buildAnalysis }, CHECKS).length;
+  console.log(`round ${i + 1}: parse ${parse.toFixed(0)} ms, all checks ${(performance.now() - t).toFixed(0)} ms (${n} findings)`);
+}
