@@ -91,24 +91,14 @@ export class WitnessPicker {
    * as soon as one of those bits is found (the rest of the mask is then partial).
    */
   fieldsTestedBy(sets: readonly BddNode[], stopOn = 0): number {
-    const b = this.sp.bdd;
     const layout = this.layout;
     let mask = 0;
-    const seen = new Set<BddNode>();
-    const todo = sets.filter((n) => n > 1);
-    for (let n = todo.pop(); n !== undefined; n = todo.pop()) {
-      if (seen.has(n)) continue;
-      seen.add(n);
-      const v = b.varOf(n);
+    this.sp.bdd.visitNodes(sets, (v) => {
       let field = -1;
       for (let f = 0; f < layout.length; f += 2) if (v >= layout[f]! && v < layout[f]! + layout[f + 1]!) field = f >> 1;
       mask |= field >= 0 ? 1 << field : NOT_A_FIELD;
-      if ((mask & stopOn) !== 0) return mask;
-      const lo = b.lo(n);
-      const hi = b.hi(n);
-      if (lo > 1) todo.push(lo);
-      if (hi > 1) todo.push(hi);
-    }
+      return (mask & stopOn) !== 0;
+    });
     return mask;
   }
 

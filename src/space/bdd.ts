@@ -433,16 +433,28 @@ export class Bdd {
 
   /** Number of distinct internal nodes reachable from the roots. */
   size(...roots: BddNode[]): number {
+    let n = 0;
+    this.visitNodes(roots, () => {
+      n++;
+    });
+    return n;
+  }
+
+  /**
+   * Calls visit(variable) once for each distinct internal node reachable from
+   * the roots (depth first); stops as soon as visit returns true.
+   */
+  visitNodes(roots: readonly BddNode[], visit: (variable: number) => boolean | void): void {
     const seen = new Set<number>();
     const stack = roots.filter((r) => r > 1);
     while (stack.length) {
       const n = stack.pop()!;
       if (seen.has(n)) continue;
       seen.add(n);
+      if (visit(this.node[n * 4]!) === true) return;
       if (this.node[(n) * 4 + 1]! > 1) stack.push(this.node[(n) * 4 + 1]!);
       if (this.node[(n) * 4 + 2]! > 1) stack.push(this.node[(n) * 4 + 2]!);
     }
-    return seen.size;
   }
 
   /**

@@ -97,13 +97,12 @@ test('rollback frees nodes created after a checkpoint and keeps the table consis
 test('simplifyWithin (Coudert-Madre restrict) agrees with f wherever care holds, and tests no variable f does not', () => {
   const b = new Bdd();
   b.newVars(6);
-  const support = (n: number, into = new Set<number>()): Set<number> => {
-    if (n > 1) {
-      into.add(b.varOf(n));
-      support(b.lo(n), into);
-      support(b.hi(n), into);
-    }
-    return into;
+  const support = (n: number): Set<number> => {
+    const vars = new Set<number>();
+    b.visitNodes([n], (v) => {
+      vars.add(v);
+    });
+    return vars;
   };
   fc.assert(
     fc.property(expr, expr, (ef, ec) => {
