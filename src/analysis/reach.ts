@@ -517,34 +517,17 @@ export class TableReach {
       // 224.0.0.0/4, say) is mostly packets that enter by none.
       const regions = all ? [info.box] : this.regionsOf(info.box, entry);
       if (candidates.length === 0 && boxOnly && regions.length === 1 && entry.parts.length === 1 && this.isCoarse(entry)) {
-        // The search below, remembered: it asks only whether a packet of the
-        // region is in E, and on well-formed packets E tests only the
-        // interfaces and the state, whose values a pick takes from the
-        // region's interface patterns and state mask alone (witness.ts). So
-        // regions that agree on those get the same answer: the rules of a
-        // chain of host rules, entered one way, are decided without a packet.
-        const region = regions[0]!;
-        if (entry.lastStates !== region.stateMask || entry.lastInIf !== region.inIf || entry.lastOutIf !== region.outIf) {
-          let held = false;
-          for (let pref = 0; pref < PREFERENCES && !held; pref++) {
-            this.picker.pick(region, pref);
-            held = this.entryHolds(entry, this.picker.bits);
+        if (this.coarseEntryHolds(entry, regions[0]!)) return;
+      } else {
+        for (const region of regions)
+          for (let pref = 0; pref < PREFERENCES; pref++) {
+            const p = this.picker.pick(region, pref);
+            const bits = this.picker.bits;
+            if (!boxOnly && !sp.bdd.evaluate(info.match, bits)) continue;
+            if (!all && !this.entryHolds(entry, bits)) continue;
+            if (!this.anyTakesPoint(infos, candidates, p, bits)) return;
           }
-          entry.lastInIf = region.inIf;
-          entry.lastOutIf = region.outIf;
-          entry.lastStates = region.stateMask;
-          entry.lastHeld = held;
-        }
-        if (entry.lastHeld) return;
-      } else
-      for (const region of regions)
-        for (let pref = 0; pref < PREFERENCES; pref++) {
-          const p = this.picker.pick(region, pref);
-          const bits = this.picker.bits;
-          if (!boxOnly && !sp.bdd.evaluate(info.match, bits)) continue;
-          if (!all && !this.entryHolds(entry, bits)) continue;
-          if (!this.anyTakesPoint(infos, candidates, p, bits)) return;
-        }
+      }
     }
     if (candidates.length === 0) {
       // Nothing earlier can take its packets: reachable iff some packet entering the chain matches (no set built).
@@ -576,6 +559,30 @@ export class TableReach {
     if (rest !== FALSE) return;
     info.reachable = false;
     info.blockers = this.minimise(base, used).map((b) => ({ rule: b.rule, verdict: b.action }));
+  }
+
+  /**
+   * decide()'s witness search for a rule with no earlier rule to compete and
+   * a coarse entry of one part (Entry.coarse), remembered: it asks only
+   * whether a packet of the region is in E, and on well-formed packets E tests
+   * only the interfaces and the state, whose values a pick takes from the
+   * region's interface patterns and state mask alone (witness.ts). So regions
+   * that agree on those get the same answer: the rules of a chain of host
+   * rules, entered one way, are decided without a packet each.
+   */
+  private coarseEntryHolds(entry: Entry, region: Box): boolean {
+    if (entry.lastStates !== region.stateMask || entry.lastInIf !== region.inIf || entry.lastOutIf !== region.outIf) {
+      let held = false;
+      for (let pref = 0; pref < PREFERENCES && !held; pref++) {
+        this.picker!.pick(region, pref);
+        held = this.entryHolds(entry, this.picker!.bits);
+      }
+      entry.lastInIf = region.inIf;
+      entry.lastOutIf = region.outIf;
+      entry.lastStates = region.stateMask;
+      entry.lastHeld = held;
+    }
+    return entry.lastHeld;
   }
 
   /** Whether one of the earlier rules `candidates` takes the packet. */
