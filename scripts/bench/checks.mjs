@@ -2,11 +2,8 @@
 // Time of each lint check on one dump, in one process (after a build):
 //   node scripts/bench/checks.mjs DUMP
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadBuilt as load } from './built.mjs';
 
-const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src');
-const load = (m) => import(pathToFileURL(path.join(dist, m)).href);
 const file = process.argv[2];
 if (!file) {
   console.error('usage: node scripts/bench/checks.mjs DUMP');

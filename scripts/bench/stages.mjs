@@ -3,11 +3,8 @@
 // see where `chainsmith compile` spends its time. Run after a build:
 //   node scripts/bench/stages.mjs POLICY TOPOLOGY
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadBuilt as load } from './built.mjs';
 
-const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src');
-const load = (m) => import(pathToFileURL(path.join(dist, m)).href);
 const [policyFile, topologyFile] = process.argv.slice(2);
 if (!policyFile || !topologyFile) {
   console.error('usage: node scripts/bench/stages.mjs POLICY TOPOLOGY');

@@ -3,11 +3,8 @@
 // show the cost once V8 has optimized the code, next to the first (cold) round:
 //   node scripts/bench/warm.mjs DUMP [ROUNDS]
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadBuilt as load } from './built.mjs';
 
-const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src');
-const load = (m) => import(pathToFileURL(path.join(dist, m)).href);
 const [file, rounds = '4'] = process.argv.slice(2);
 if (!file) {
   console.error('usage: node scripts/bench/warm.mjs DUMP [ROUNDS]');
