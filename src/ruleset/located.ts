@@ -12,7 +12,7 @@
 // explicitly). JSON.stringify does, through toJSON.
 import { lineStarts, type Location } from '../diagnostics.js';
 import type { Match, Neg, Option, Rule, Target } from './model.js';
-import { wordEnd } from './tokenize.js';
+import { LineWords } from './tokenize.js';
 
 /**
  * The text one parse read, shared by every element it made: a position is an
@@ -21,6 +21,8 @@ import { wordEnd } from './tokenize.js';
 export class ParsedSource {
   /** Offset where each line starts, found on the first request (most runs ask for few locations). */
   #lineStarts: Int32Array | undefined;
+  /** The tokenizer, to find where a word ends (made on the first request). */
+  #words: LineWords | undefined;
 
   constructor(
     readonly file: string,
@@ -57,7 +59,9 @@ export class ParsedSource {
   wordLoc(offset: number): Location {
     const line = this.line(offset);
     const start = this.lineStart(line);
-    return { file: this.file, line, column: offset - start + 1, endColumn: wordEnd(this.text, offset, this.lineEnd(line)) - start + 1 };
+    // The parser's own tokenizer, read from the word on: its first word is this one.
+    const words = (this.#words ??= new LineWords()).scan(this.text, offset, this.lineEnd(line));
+    return { file: this.file, line, column: offset - start + 1, endColumn: words.start(0) + words.length(0) - start + 1 };
   }
 }
 

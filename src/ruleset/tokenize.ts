@@ -284,31 +284,6 @@ export class SpecialCharFinder {
 
 const SPECIAL_CHARS = ['\t', '\v', '\f', '\r', '"'];
 
-/**
- * Offset one past the word that starts at `start` (not a space) in a line
- * that ends at `end`: where LineWords.scan ends that word. A quoted part runs
- * to its closing quote (a backslash in it escapes the next character); an
- * unclosed one runs to the end of the line.
- */
-export function wordEnd(source: string, start: number, end: number): number {
-  let i = start;
-  while (i < end) {
-    const c = source.charCodeAt(i);
-    if (isSpace(c)) break;
-    i++;
-    if (c !== QUOTE) continue;
-    while (i < end) {
-      const q = source.charCodeAt(i);
-      if (q === BACKSLASH && i + 1 < end) i += 2;
-      else {
-        i++;
-        if (q === QUOTE) break;
-      }
-    }
-  }
-  return i;
-}
-
 function grow(a: Int32Array): Int32Array {
   const b = new Int32Array(a.length * 2);
   b.set(a);
@@ -316,7 +291,6 @@ function grow(a: Int32Array): Int32Array {
 }
 
 const QUOTE = 34;
-const BACKSLASH = 92;
 
 /** Space, tab, CR, LF, VT, FF (what isspace() accepts in the C locale). */
 function isSpace(c: number): boolean {

@@ -4,7 +4,8 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { inferFamily, parseRuleset } from '../../src/ruleset/parse.js';
 import { formatCanonical } from '../../src/ruleset/print.js';
-import { LineWords, wordEnd } from '../../src/ruleset/tokenize.js';
+import { ParsedSource } from '../../src/ruleset/located.js';
+import { LineWords } from '../../src/ruleset/tokenize.js';
 
 const SEED_LINES = [
   '-A INPUT -s 10.0.0.0/8 -p tcp -m tcp --dport 22 -j ACCEPT',
@@ -114,15 +115,16 @@ test('element locations and rule text are the words and lines as read', () => {
   );
 });
 
-test('wordEnd ends each word where the tokenizer does', () => {
+test('an element location ends each word where the tokenizer does', () => {
   const words = new LineWords();
   fc.assert(
     fc.property(fc.array(fc.constantFrom('a', '-s', '"', '\\', ' ', '  ', '\t', '\r', 'x"y z"', '"a\\"b"', '!'), { maxLength: 16 }), (pieces) => {
       const line = pieces.join('');
+      const source = new ParsedSource('f', line);
       words.scan(line, 0, line.length);
       for (let k = 0; k < words.count; k++) {
         if (words.unterminatedQuoteAt !== undefined && k === words.count - 1) break;
-        assert.is(wordEnd(line, words.start(k), line.length), words.start(k) + words.length(k), JSON.stringify({ line, k }));
+        assert.is(source.wordLoc(words.start(k)).endColumn, words.endColumn(k), JSON.stringify({ line, k }));
       }
     }),
     { numRuns: 5000 },
