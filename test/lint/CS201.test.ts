@@ -55,6 +55,70 @@ const cases: Case[] = [
     expect: [],
   },
   {
+    name: 'ESTABLISHED accepted first, after a LOG and an ACCEPT: nothing to report',
+    input: `
+      *filter
+      :INPUT ACCEPT [0:0]
+      :FORWARD DROP [0:0]
+      :OUTPUT ACCEPT [0:0]
+      -A FORWARD -j LOG
+      -A FORWARD -i eth9 -j ACCEPT
+      -A FORWARD -m state --state ESTABLISHED -m comment --comment "replies" -j ACCEPT
+      -A FORWARD -i eth0 -o eth1 -p tcp -m tcp --dport 80 -j ACCEPT`,
+    expect: [],
+  },
+  {
+    name: 'a DROP before the ESTABLISHED accept still drops the replies',
+    input: `
+      *filter
+      :INPUT ACCEPT [0:0]
+      :FORWARD DROP [0:0]
+      :OUTPUT ACCEPT [0:0]
+      -A FORWARD -i eth1 -o eth0 -p tcp -m tcp --sport 80 -j DROP
+      -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+      -A FORWARD -i eth0 -o eth1 -p tcp -m tcp --dport 80 -j ACCEPT`,
+    expect: ['5:1'],
+    messages: ['FORWARD drops the replies to connections FORWARD accepts'],
+  },
+  {
+    name: 'a jump before the ESTABLISHED accept into a chain that drops the replies',
+    input: `
+      *filter
+      :INPUT ACCEPT [0:0]
+      :FORWARD DROP [0:0]
+      :OUTPUT ACCEPT [0:0]
+      :blocked - [0:0]
+      -A FORWARD -j blocked
+      -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+      -A FORWARD -i eth0 -o eth1 -p tcp -m tcp --dport 80 -j ACCEPT
+      -A blocked -i eth1 -p tcp -m tcp --sport 80 -j DROP`,
+    expect: ['9:1'],
+    messages: ['FORWARD drops the replies to connections FORWARD accepts'],
+  },
+  {
+    name: 'an ESTABLISHED accept limited to one interface leaves the replies on the other to the DROP policy',
+    input: `
+      *filter
+      :INPUT ACCEPT [0:0]
+      :FORWARD DROP [0:0]
+      :OUTPUT ACCEPT [0:0]
+      -A FORWARD -i eth0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+      -A FORWARD -i eth0 -o eth1 -p tcp -m tcp --dport 80 -j ACCEPT`,
+    expect: ['3:10'],
+    messages: ['FORWARD drops the replies to connections FORWARD accepts'],
+  },
+  {
+    name: 'a negated state list is no ESTABLISHED accept',
+    input: `
+      *filter
+      :INPUT ACCEPT [0:0]
+      :FORWARD DROP [0:0]
+      :OUTPUT ACCEPT [0:0]
+      -A FORWARD -m conntrack ! --ctstate ESTABLISHED -j ACCEPT`,
+    expect: ['3:10'],
+    messages: ['FORWARD drops the later packets of connections it accepts'],
+  },
+  {
     name: 'stateless but symmetric: the replies are accepted by their own rule',
     input: `
       *filter
