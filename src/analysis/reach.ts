@@ -519,14 +519,17 @@ export class TableReach {
       if (candidates.length === 0 && boxOnly && regions.length === 1 && entry.parts.length === 1 && this.isCoarse(entry)) {
         if (this.coarseEntryHolds(entry, regions[0]!)) return;
       } else {
+        let entered = false;
         for (const region of regions)
           for (let pref = 0; pref < PREFERENCES; pref++) {
             const p = this.picker.pick(region, pref);
             const bits = this.picker.bits;
             if (!boxOnly && !sp.bdd.evaluate(info.match, bits)) continue;
             if (!all && !this.entryHolds(entry, bits)) continue;
+            entered = true;
             if (!this.anyTakesPoint(infos, candidates, p, bits)) return;
           }
+        if (entered && info.box.exact && this.firstCandidateTakesAll(infos, info, candidates)) return;
       }
     }
     if (candidates.length === 0) {
@@ -559,6 +562,24 @@ export class TableReach {
     if (rest !== FALSE) return;
     info.reachable = false;
     info.blockers = this.minimise(base, used).map((b) => ({ rule: b.rule, verdict: b.action }));
+  }
+
+  /**
+   * For an exact rule some packet of which enters the chain (a witness search
+   * found one): when the first overlapping earlier rule takes everything its
+   * exact box holds and that box holds the rule's, the rule is unreachable
+   * with that one blocker. This is what the set computation below concludes
+   * (that candidate meets E ∩ match, takes all of it, and a one-rule list is
+   * minimal), without encoding either rule: a repeated host rule in a chain of
+   * thousands costs a box comparison instead of two BDDs.
+   */
+  private firstCandidateTakesAll(infos: RuleInfo[], info: RuleInfo, candidates: readonly number[]): boolean {
+    if (candidates.length === 0) return false;
+    const first = infos[candidates[0]!]!;
+    if (first.takes !== Takes.All || !first.box.exact || !boxContains(first.box, info.box)) return false;
+    info.reachable = false;
+    info.blockers = [{ rule: first.rule, verdict: first.action }];
+    return true;
   }
 
   /**

@@ -167,6 +167,16 @@ runTable(check, [
     expect: ['7:1'],
   },
   {
+    name: 'a rule no packet entering its chain can match is left to the jump, even under an earlier rule that covers it',
+    input: `${head}
+      -A INPUT -s 10.0.0.0/8 -p tcp -j BLOCK
+      -A INPUT -s 192.168.0.0/16 -p udp -j BLOCK
+      -A BLOCK -s 192.168.1.0/24 -j DROP
+      -A BLOCK -s 192.168.1.1/32 -p tcp -j ACCEPT`,
+    options,
+    expect: [],
+  },
+  {
     name: 'a jump to a missing chain takes nothing',
     input: `${head}
       -A INPUT -s 10.0.0.0/8 -j NOPE
