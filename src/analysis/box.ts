@@ -15,7 +15,7 @@
 // unmodelled modules, IPv6 addresses) clears it, and those rules go through the
 // BDD, except that a rule which is an exact box plus unmodelled matches is
 // marked `opaqueOnly` (see there).
-import type { Family, Rule } from '../ruleset/model.js';
+import { BOX_SLOTS, type Family, type Rule } from '../ruleset/model.js';
 import type { Packet } from '../space/index.js';
 import { PORT_PROTOCOLS, parseAddressMask, parsePortRange, parseProtocol, parseTcpFlags } from '../space/fields.js';
 import { lookupTable } from '../lookup.js';
@@ -168,15 +168,16 @@ export function ruleBox(rule: Rule, family: Family): Box {
 }
 
 /**
- * Where cachedRuleBox keeps a rule's box: a symbol-keyed slot on the rule
- * itself. A WeakMap of 100,000 rules cost more to look up (and to trace in the
- * garbage collector) than computing the boxes did, and so did a non-enumerable
- * Object.defineProperty (a runtime call per rule). A plain symbol property is
- * copied by `{ ...rule, src }` (a changed copy), so the box names the rule it
- * was computed for (cachedFor), and a copy computes its own. A rule's matches
- * never change once parsed or generated (copies are made instead), so the box stays valid.
+ * cachedRuleBox keeps a rule's box in a symbol-keyed slot on the rule itself
+ * (BOX_SLOTS, which parsed rules are built with). A WeakMap of 100,000 rules
+ * cost more to look up (and to trace in the garbage collector) than computing
+ * the boxes did, and so did a non-enumerable Object.defineProperty (a runtime
+ * call per rule). A plain symbol property is copied by `{ ...rule, src }` (a
+ * changed copy), so the box names the rule it was computed for (cachedFor),
+ * and a copy computes its own. A rule's matches never change once parsed or
+ * generated (copies are made instead), so the box stays valid.
  */
-const BOX_SLOT: Record<Family, symbol> = { ipv4: Symbol('box4'), ipv6: Symbol('box6') };
+const BOX_SLOT = BOX_SLOTS;
 
 /** ruleBox, computed once per rule (reach, the verdict walks and the diff all ask for it). */
 export function cachedRuleBox(rule: Rule, family: Family): Box {

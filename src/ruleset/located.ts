@@ -11,7 +11,7 @@
 // Object.keys and structuredClone do not see it (canonical.ts copies both
 // explicitly). JSON.stringify does, through toJSON.
 import { lineStarts, type Location } from '../diagnostics.js';
-import type { Match, Neg, Option, Rule, Target } from './model.js';
+import { BOX_SLOTS, type Counters, type Match, type Neg, type Option, type Rule, type Target } from './model.js';
 import { LineWords } from './tokenize.js';
 
 /**
@@ -201,6 +201,21 @@ export class ParsedRule implements Rule {
   /** Offset in the source text where the rule's line starts. */
   readonly #offset: number;
   matches: Match[];
+  // Every rule has every field from the start, undefined when the line has no
+  // such option, so that all rules share one hidden class: code that reads
+  // them (the boxes, every check) then sees one object shape instead of one
+  // per combination of options, and the analysis' box slots need no new
+  // property store per rule. JSON and the canonical copy leave undefined out.
+  src: Neg | undefined = undefined;
+  dst: Neg | undefined = undefined;
+  inIface: Neg | undefined = undefined;
+  outIface: Neg | undefined = undefined;
+  proto: Neg | undefined = undefined;
+  fragment: Neg<true> | undefined = undefined;
+  target: Target | undefined = undefined;
+  counters: Counters | undefined = undefined;
+  [BOX_SLOTS.ipv4]: unknown = undefined;
+  [BOX_SLOTS.ipv6]: unknown = undefined;
 
   constructor(source: ParsedSource, offset: number) {
     this.#source = source;

@@ -66,6 +66,15 @@ export interface Rule {
   suppressions?: string[];
 }
 
+/**
+ * Where the analysis caches a rule's box, per family (analysis/box.ts,
+ * cachedRuleBox). The slots are named here so that the parser's rules are
+ * built with them (ruleset/located.ts): adding a property to each of 100,000
+ * rules afterwards gave every one a new hidden class and a property store of
+ * its own. Other rules (compiled, or copies) get them when first boxed.
+ */
+export const BOX_SLOTS: Readonly<Record<Family, symbol>> = Object.freeze({ ipv4: Symbol('box4'), ipv6: Symbol('box6') });
+
 export interface Chain {
   name: string;
   builtin: boolean;
