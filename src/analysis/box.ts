@@ -378,8 +378,8 @@ export function ifacesMeet(a: string | undefined, b: string | undefined): boolea
   return false;
 }
 
-/** The narrower of two meeting patterns. */
-function ifaceMeet(a: string | undefined, b: string | undefined): string | undefined {
+/** The narrower of two meeting patterns (meetBoxes' interface field). */
+export function ifaceMeet(a: string | undefined, b: string | undefined): string | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
   if (!b.endsWith('+')) return b;

@@ -24,7 +24,7 @@
 // those fail, or for rules a box cannot describe exactly.
 import type { Chain, Rule, Ruleset, Table } from '../ruleset/model.js';
 import { FALSE, type BddNode, type PacketSpace } from '../space/index.js';
-import { boxContains, boxesMeet, cachedRuleBox, fullBox, isOpaqueLiteral, joinBoxes, meetBoxes, emptyBox, type Box } from './box.js';
+import { boxContains, boxesMeet, cachedRuleBox, fullBox, ifaceMeet, isOpaqueLiteral, joinBoxes, meetBoxes, emptyBox, type Box } from './box.js';
 import { matchText } from '../space/index.js';
 import { OverlapIndex } from './overlap-index.js';
 import { coreOf, matchOf } from './spaces.js';
@@ -513,12 +513,13 @@ export class TableReach {
     if (this.picker && (boxOnly || !info.box.opaqueOnly)) {
       // Not empty (checked before): with every packet entering and nothing earlier, reachable.
       if (candidates.length === 0 && all) return;
-      // Look inside each way in separately: the hull of all of them (a /25 and
-      // 224.0.0.0/4, say) is mostly packets that enter by none.
-      const regions = all ? [info.box] : this.regionsOf(info.box, entry);
-      if (candidates.length === 0 && boxOnly && regions.length === 1 && entry.parts.length === 1 && this.isCoarse(entry)) {
-        if (this.coarseEntryHolds(entry, regions[0]!)) return;
+      if (candidates.length === 0 && boxOnly && entry.parts.length === 1 && this.isCoarse(entry)) {
+        // The one way in: the region is box ∩ its hull (none: the witness search has nowhere to look).
+        if (boxesMeet(info.box, entry.partHulls[0]!) && this.coarseEntryHolds(entry, info.box)) return;
       } else {
+        // Look inside each way in separately: the hull of all of them (a /25 and
+        // 224.0.0.0/4, say) is mostly packets that enter by none.
+        const regions = all ? [info.box] : this.regionsOf(info.box, entry);
         let entered = false;
         for (const region of regions)
           for (let pref = 0; pref < PREFERENCES; pref++) {
@@ -583,24 +584,31 @@ export class TableReach {
   }
 
   /**
-   * decide()'s witness search for a rule with no earlier rule to compete and
-   * a coarse entry of one part (Entry.coarse), remembered: it asks only
+   * decide()'s witness search for a rule (whose box meets the entry's one
+   * hull) with no earlier rule to compete and a coarse entry of one part
+   * (Entry.coarse), remembered: it asks only
    * whether a packet of the region is in E, and on well-formed packets E tests
    * only the interfaces and the state, whose values a pick takes from the
    * region's interface patterns and state mask alone (witness.ts). So regions
    * that agree on those get the same answer: the rules of a chain of host
    * rules, entered one way, are decided without a packet each.
    */
-  private coarseEntryHolds(entry: Entry, region: Box): boolean {
-    if (entry.lastStates !== region.stateMask || entry.lastInIf !== region.inIf || entry.lastOutIf !== region.outIf) {
+  private coarseEntryHolds(entry: Entry, box: Box): boolean {
+    // The region's interface patterns and state mask, as meetBoxes would make them, without the box.
+    const hull = entry.partHulls[0]!;
+    const inIf = ifaceMeet(box.inIf, hull.inIf);
+    const outIf = ifaceMeet(box.outIf, hull.outIf);
+    const states = box.stateMask & hull.stateMask;
+    if (entry.lastStates !== states || entry.lastInIf !== inIf || entry.lastOutIf !== outIf) {
+      const region = meetBoxes(box, hull);
       let held = false;
       for (let pref = 0; pref < PREFERENCES && !held; pref++) {
         this.picker!.pick(region, pref);
         held = this.entryHolds(entry, this.picker!.bits);
       }
-      entry.lastInIf = region.inIf;
-      entry.lastOutIf = region.outIf;
-      entry.lastStates = region.stateMask;
+      entry.lastInIf = inIf;
+      entry.lastOutIf = outIf;
+      entry.lastStates = states;
       entry.lastHeld = held;
     }
     return entry.lastHeld;
