@@ -191,10 +191,10 @@ function defineLoc(x: object, loc: Location | undefined): void {
 /**
  * A rule read from a dump. Its `loc` ({file, line, column: 1}) and `text`
  * (the line as written) are built when read, from the offset where its line
- * starts; the other fields are own properties, added in the order the line
- * sets them, as on the plain objects the parser made before. JSON.stringify
- * prints the same keys in the same order: loc, matches and the line's fields,
- * text, counters, suppressions.
+ * starts; the other fields are own properties, declared below (undefined
+ * when the line has no such option). JSON.stringify prints loc, matches, the
+ * fields the line sets (src, dst, inIface, outIface, proto, fragment, target,
+ * in that order), text, counters, suppressions.
  */
 export class ParsedRule implements Rule {
   readonly #source: ParsedSource;
