@@ -35,8 +35,21 @@ export interface DeadRule {
  * The rules CS101 and CS102 report. Rules that match nothing (CS103) and rules
  * whose chain is never entered by any packet they match (no blockers to name:
  * the jump into the chain is what is dead, and that jump is reported) are left out.
+ * Found once per analysis (which memoizes the reach it reads anyway); the list
+ * is shared by the callers, who must not modify it.
  */
 export function deadRules(a: SpaceAnalysis, rulesets: readonly Ruleset[]): DeadRule[] {
+  // CS101 and CS102 both ask, with the same analysis and rulesets: one walk over every rule.
+  const known = deadRulesFound.get(a);
+  if (known && known.rulesets === rulesets) return known.dead;
+  const dead = findDeadRules(a, rulesets);
+  deadRulesFound.set(a, { rulesets, dead });
+  return dead;
+}
+
+const deadRulesFound = new WeakMap<SpaceAnalysis, { rulesets: readonly Ruleset[]; dead: DeadRule[] }>();
+
+function findDeadRules(a: SpaceAnalysis, rulesets: readonly Ruleset[]): DeadRule[] {
   const out: DeadRule[] = [];
   for (const rs of rulesets) {
     const compiled = isCompiled(rs);
