@@ -34,6 +34,12 @@ function setOwn(node: object, key: string, value: unknown): void {
   Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
+// Each class has its own copy of the position fields and accessors rather
+// than a common base class, as in src/ruleset/located.ts: with one (the
+// constructors calling super), compiling the 10,000-rule bench policy took
+// 4.19 G instructions instead of 3.87 G (callgrind, --predictable
+// --predictable-gc-schedule), the derived constructors not being inlined.
+
 /** `10.0.0.1`, `2001:db8::/48`: an address literal. */
 export class AddressNode implements AddressLit {
   declare readonly kind: 'address';
