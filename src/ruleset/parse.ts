@@ -5,7 +5,7 @@
 import { parseSuppression } from './suppress.js';
 import type { Diagnostic, Location } from '../diagnostics.js';
 import { BUILTIN_CHAINS, type Chain, type Family, type Match, type Neg, type Option, type Rule, type Ruleset, type Table, type Target } from './model.js';
-import { LineWords, SpecialCharFinder, WordTable } from './tokenize.js';
+import { isDigit, LineWords, SpecialCharFinder, WordTable } from './tokenize.js';
 import { MATCHES, TARGETS, findOption, implicitModule, type ModuleSpec, type OptionSpec } from './modules.js';
 import { ParsedMatch, ParsedNeg, ParsedOption, ParsedRule, ParsedSource, ParsedTarget, none } from './located.js';
 
@@ -83,10 +83,6 @@ function addressOptionEndsAt(text: string, end: number): boolean {
     if (p >= 0 && text.startsWith(o, p) && (p === 0 || isJsSpace(text.charCodeAt(p - 1)))) return true;
   }
   return false;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 function isHexDigit(c: number): boolean {

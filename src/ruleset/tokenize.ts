@@ -297,6 +297,7 @@ function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
 }
 
-function isDigit(c: number): boolean {
+/** '0'..'9'. */
+export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
