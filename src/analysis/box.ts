@@ -168,7 +168,8 @@ export function ruleBox(rule: Rule, family: Family): Box {
 }
 
 /**
- * cachedRuleBox keeps a rule's box in a symbol-keyed slot on the rule itself
+ * ruleBox, computed once per rule (reach, the verdict walks and the diff all
+ * ask for it). The box is kept in a symbol-keyed slot on the rule itself
  * (BOX_SLOTS, which parsed rules are built with). A WeakMap of 100,000 rules
  * cost more to look up (and to trace in the garbage collector) than computing
  * the boxes did, and so did a non-enumerable Object.defineProperty (a runtime
@@ -177,12 +178,9 @@ export function ruleBox(rule: Rule, family: Family): Box {
  * and a copy computes its own. A rule's matches never change once parsed or
  * generated (copies are made instead), so the box stays valid.
  */
-const BOX_SLOT = BOX_SLOTS;
-
-/** ruleBox, computed once per rule (reach, the verdict walks and the diff all ask for it). */
 export function cachedRuleBox(rule: Rule, family: Family): Box {
   const slots = rule as unknown as Record<symbol, Box | undefined>;
-  const key = BOX_SLOT[family];
+  const key = BOX_SLOTS[family];
   const cached = slots[key];
   if (cached !== undefined && cached.cachedFor === rule) return cached;
   const box = ruleBox(rule, family);
