@@ -1,5 +1,5 @@
 // Facts about single rules and chains that several model-only checks share.
-import type { Chain, Rule, Table } from '../ruleset/model.js';
+import type { Chain, Match, Rule, Table } from '../ruleset/model.js';
 import { findChain } from '../ruleset/model.js';
 import { DROPPING_TARGETS, isTargetName } from './targets.js';
 
@@ -8,13 +8,22 @@ const NON_RESTRICTING_MODULES: ReadonlySet<string> = new Set(['comment']);
 
 const ANY_ADDRESS: ReadonlySet<string> = new Set(['0.0.0.0/0', '::/0']);
 
-/** A rule that matches every packet: no address, interface, protocol, fragment or restricting match. */
-export function isUnconditional(rule: Rule): boolean {
+function isNonRestricting(m: Match): boolean {
+  return NON_RESTRICTING_MODULES.has(m.module);
+}
+
+/**
+ * A rule that matches every packet: no address, interface, protocol, fragment
+ * or restricting match. With `holds`, every packet for which each of the
+ * rule's matches passes `holds` (CS201: every ESTABLISHED packet, for a rule
+ * whose matches are state matches that include ESTABLISHED).
+ */
+export function isUnconditional(rule: Rule, holds: (m: Match) => boolean = isNonRestricting): boolean {
   if (rule.src && !(ANY_ADDRESS.has(rule.src.value) && !rule.src.negated)) return false;
   if (rule.dst && !(ANY_ADDRESS.has(rule.dst.value) && !rule.dst.negated)) return false;
   if (rule.inIface || rule.outIface || rule.fragment) return false;
   if (rule.proto && !(rule.proto.value === 'all' && !rule.proto.negated)) return false;
-  return rule.matches.every((m) => NON_RESTRICTING_MODULES.has(m.module));
+  return rule.matches.every(holds);
 }
 
 /**

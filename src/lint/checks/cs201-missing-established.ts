@@ -21,7 +21,7 @@
 // thousand box comparisons instead of a BDD of the whole ruleset.
 import { catalogueEntry } from '../catalogue.js';
 import { makeFinding } from '../finding.js';
-import { dropsByDefault } from '../rules.js';
+import { dropsByDefault, isUnconditional } from '../rules.js';
 import { chainPackets, decidedBy, endLoc, eachFilterChain, ifaceSet, packetText, sibling, stateSet, witness, type FilterChain } from '../../analysis/chain-facts.js';
 import { matchOf } from '../../analysis/spaces.js';
 import { targetKind } from '../../analysis/targets.js';
@@ -190,8 +190,7 @@ function acceptsEstablishedFirst(fc: FilterChain): boolean {
     const k = targetKind(rule, fc.table);
     if (k.kind === 'continue') continue;
     if (k.kind !== 'verdict' || k.verdict !== 'ACCEPT') return false;
-    const anyPacket = !rule.src && !rule.dst && !rule.inIface && !rule.outIface && !rule.proto && !rule.fragment;
-    if (anyPacket && rule.matches.every(matchesEveryEstablished)) return true;
+    if (isUnconditional(rule, matchesEveryEstablished)) return true;
   }
   return false;
 }
