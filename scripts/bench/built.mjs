@@ -1,11 +1,13 @@
 // The built library (dist/src, after `npm run build`) for the scripts that
-// time its stages directly: checks.mjs, stages.mjs, warm.mjs.
+// time its stages directly (checks.mjs, stages.mjs, warm.mjs) or compare two
+// builds (compare-builds.mjs).
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src');
+/** This checkout. */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** import() of a module of dist/src, e.g. loadBuilt('ruleset/parse.js'). */
-export function loadBuilt(module) {
-  return import(pathToFileURL(path.join(dist, module)).href);
+/** import() of a module of dist/src, e.g. loadBuilt('ruleset/parse.js'); of another checkout's with `root`. */
+export function loadBuilt(module, root = repoRoot) {
+  return import(pathToFileURL(path.join(path.resolve(root), 'dist', 'src', module)).href);
 }

@@ -11,8 +11,8 @@
 // checkout is the new side.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadBuilt } from './built.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -23,12 +23,14 @@ if (positionals.length !== 1) {
   process.exit(2);
 }
 
-const load = async (root) => {
-  const m = (p) => import(pathToFileURL(path.join(path.resolve(root), 'dist', 'src', p)).href);
-  return { parse: (await m('ruleset/parse.js')).parseRuleset, lint: (await m('lint/run.js')).lintRulesets, analysis: (await m('analysis/lint-analysis.js')).buildAnalysis };
-};
+/** The parser, the lint run and the analysis of one build (this checkout's without `root`). */
+const load = async (root) => ({
+  parse: (await loadBuilt('ruleset/parse.js', root)).parseRuleset,
+  lint: (await loadBuilt('lint/run.js', root)).lintRulesets,
+  analysis: (await loadBuilt('analysis/lint-analysis.js', root)).buildAnalysis,
+});
 const base = await load(positionals[0]);
-const mine = await load(path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url)))));
+const mine = await load();
 
 /** What one build says about a dump: its findings (code, message, place, related lines), or why it has none. */
 function findings(build, text, file) {
