@@ -12,7 +12,7 @@ export { compilePolicy, type CompileOptions, type CompileResult } from './compil
 
 // rulesets
 export type { Ruleset, Table, Chain, Rule, Match, Option, Target, Family } from './ruleset/model.js';
-export { parseRuleset, inferFamily } from './ruleset/parse.js';
+export { parseRuleset, inferFamily, elementLoc } from './ruleset/parse.js';
 export { canonicalize } from './ruleset/canonical.js';
 export { printRuleset, formatRule, formatCanonical } from './ruleset/print.js';
 

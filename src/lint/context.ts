@@ -3,6 +3,7 @@
 import type { Location } from '../diagnostics.js';
 import type { Chain, Rule, Ruleset, Table } from '../ruleset/model.js';
 import { buildJumpGraph } from './jumps.js';
+import { elementLoc } from '../ruleset/parse.js';
 import type { JumpGraph, LintContext, LintOptions, SpaceAnalysis } from './types.js';
 
 export function createContext(rulesets: readonly Ruleset[], options: LintOptions = {}): LintContext {
@@ -21,7 +22,8 @@ export function createContext(rulesets: readonly Ruleset[], options: LintOptions
     },
     ruleLoc(rule: Rule, part?: { loc?: Location }): Location {
       // A compiled rule is reported at the policy line it came from: that is what the user edits.
-      return rule.origin ?? part?.loc ?? rule.loc;
+      // A parsed rule's shared elements have no loc of their own: elementLoc finds them in the line.
+      return rule.origin ?? (part && elementLoc(rule, part)) ?? rule.loc;
     },
     chainLoc(chain: Chain): Location {
       return chain.policyLoc ?? chain.loc;

@@ -223,6 +223,11 @@ export class ParsedRule implements Rule {
     this.matches = none();
   }
 
+  /** For a rule the parser made: its source and the offset where its line starts (to read the line again). */
+  static positionOf(rule: object): { source: ParsedSource; offset: number } | undefined {
+    return #source in rule ? { source: (rule as ParsedRule).#source, offset: (rule as ParsedRule).#offset } : undefined;
+  }
+
   get loc(): Location {
     const source = this.#source;
     return { file: source.file, line: source.line(this.#offset), column: 1 };

@@ -8,6 +8,7 @@ import { BUILTIN_CHAINS, type Chain, type Family, type Match, type Neg, type Opt
 import { isDigit, LineWords, SpecialCharFinder, WordTable } from './tokenize.js';
 import { MATCHES, TARGETS, findOption, implicitModule, type ModuleSpec, type OptionSpec } from './modules.js';
 import { ParsedMatch, ParsedNeg, ParsedOption, ParsedRule, ParsedSource, ParsedTarget, none } from './located.js';
+import { NegField, SharedElements } from './shared-elements.js';
 
 export interface ParseResult {
   ruleset: Ruleset;
@@ -302,6 +303,72 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
   }
 }
 
+/**
+ * Where an element of a rule (its proto, an interface, a match, an option,
+ * the target, ...) is written: the element's own `loc`, or, for an element
+ * the parser shares between rules (shared-elements.ts), its position in this
+ * rule's line, found by reading the line again. Undefined when neither is
+ * known (an element of a rule that was not parsed, without a loc).
+ */
+export function elementLoc(rule: Rule, element: object): Location | undefined {
+  const own = (element as { loc?: Location }).loc;
+  if (own !== undefined) return own;
+  const at = ParsedRule.positionOf(rule);
+  if (!at) return undefined;
+  const copy = rereadRule(at.source, at.offset);
+  return copy && counterpart(rule, copy, element)?.loc;
+}
+
+/**
+ * The rule of the line at lineStart, parsed again with an element of its own
+ * for everything, each with its position. The line parsed before, so it parses
+ * again; the family only decides whether `-f` is an error, which it was not.
+ */
+function rereadRule(source: ParsedSource, lineStart: number): Rule | undefined {
+  const text = source.text;
+  let end = text.indexOf('\n', lineStart);
+  if (end < 0) end = text.length;
+  if (end > lineStart && text.charCodeAt(end - 1) === 13) end--;
+  const words = new LineWords().scan(text, lineStart, end);
+  const parser = new RuleSpecParser(source, 'ipv4', () => {}, false);
+  try {
+    return parser.parse(words, ruleSpecStart(words), 0, lineStart);
+  } catch (e) {
+    if (e instanceof LineError) return undefined;
+    throw e;
+  }
+}
+
+/** The first word of the rule part of an -A/-I line, as parseCommandLine finds it: after counters, -4/-6, the command, the chain and an insert position. */
+function ruleSpecStart(words: LineWords): number {
+  let i = 0;
+  if (words.count > 0 && words.firstChar(0) === '[' && COUNTERS.test(words.text(0))) i++;
+  if (i < words.count && (words.is(i, '-4') || words.is(i, '-6'))) i++;
+  const insert = i < words.count && (words.is(i, '-I') || words.is(i, '--insert'));
+  let j = i + 2;
+  if (insert && j < words.count && /^\d+$/.test(words.text(j))) j++;
+  return j;
+}
+
+/** The element of `copy` (the same line, parsed again) in the place `element` has in `rule`. */
+function counterpart(rule: Rule, copy: Rule, element: object): { loc?: Location } | undefined {
+  if (element === rule.src) return copy.src;
+  if (element === rule.dst) return copy.dst;
+  if (element === rule.inIface) return copy.inIface;
+  if (element === rule.outIface) return copy.outIface;
+  if (element === rule.proto) return copy.proto;
+  if (element === rule.fragment) return copy.fragment;
+  if (element === rule.target) return copy.target;
+  for (let i = 0; i < rule.matches.length; i++) {
+    const m = rule.matches[i]!;
+    if (element === m) return copy.matches[i];
+    const k = m.options.indexOf(element as Option);
+    if (k >= 0) return copy.matches[i]?.options[k];
+  }
+  const k = rule.target ? rule.target.options.indexOf(element as Option) : -1;
+  return k >= 0 ? copy.target?.options[k] : undefined;
+}
+
 /** The chain name after the command word at i. */
 function chainArg(words: LineWords, i: number, cmd: string): string {
   if (i + 1 >= words.count) throw new LineError({ column: words.endColumn(i) }, `'${cmd}' needs a chain name`);
@@ -383,12 +450,20 @@ class RuleSpecParser {
   /** MATCHES[name] and TARGETS[name] by name (null when absent), looked up once per name. */
   private readonly matchSpecs = new Map<string, ModuleSpec | null>();
   private readonly targetSpecs = new Map<string, ModuleSpec | null>();
+  /** One element for all rules that spell it the same (shared-elements.ts); none when re-reading a line for positions (elementLoc). */
+  private readonly shared: SharedElements | undefined;
 
   constructor(
     private readonly source: ParsedSource,
     private readonly family: Family,
     private readonly report: (severity: Diagnostic['severity'], loc: Location, message: string) => void,
-  ) {}
+    share = true,
+  ) {
+    this.shared = share ? new SharedElements() : undefined;
+  }
+
+  /** Whether an option's argument list is one this parse shares (oneArg's, or the empty list). */
+  private readonly isSharedArgs = (args: readonly string[]): boolean => (args.length === 0 ? args === none<string>() : args.length === 1 && this.oneArgs.get(args[0]!) === args);
 
   /** Word k's Location, for a diagnostic. */
   private at(k: number): Location {
@@ -458,11 +533,35 @@ class RuleSpecParser {
     if (negNext >= 0) throw this.error(negNext, "'!' at the end of the rule negates nothing");
     // Arrays grown by push() keep room for 16 more entries: copies sized to
     // their contents keep a 100,000-rule model about half as large.
-    const { matches, target } = this;
-    for (const m of matches) if (m.options.length > 1) m.options = m.options.slice();
+    const { matches, target, shared } = this;
     if (target && target.options.length > 1) target.options = target.options.slice();
-    if (matches.length) rule.matches = matches.length > 1 ? matches.slice() : matches;
+    else if (target && target.options.length === 0 && shared) rule.target = shared.target(target.name, target.goto);
+    if (matches.length === 1 && shared) {
+      const s = shared.match(matches[0]!, this.isSharedArgs);
+      if (s) {
+        rule.matches = s.list;
+        return rule;
+      }
+    }
+    for (const m of matches) if (m.options.length > 1) m.options = m.options.slice();
+    if (matches.length) rule.matches = matches.length > 1 ? this.sharedEach(matches.slice()) : matches;
     return rule;
+  }
+
+  /**
+   * A rule's own list of several matches, each replaced by its shared equal
+   * where there is one and the list does not hold it already: two equal
+   * matches in one rule stay two objects, so that each has its own place in
+   * the line (elementLoc).
+   */
+  private sharedEach(list: Match[]): Match[] {
+    const shared = this.shared;
+    if (!shared) return list;
+    for (let i = 0; i < list.length; i++) {
+      const s = shared.match(list[i]!, this.isSharedArgs)?.match;
+      if (s && !list.includes(s)) list[i] = s;
+    }
+    return list;
   }
 
   /** -s, -d, -i, -o, -p, -f, -m, -j, -g and their long spellings. */
@@ -470,7 +569,7 @@ class RuleSpecParser {
     const rule = this.rule;
     if (core === 'fragment') {
       if (this.family === 'ipv6') throw this.error(tok, "'-f' is IPv4 only");
-      rule.fragment = new ParsedNeg<true>(true, negated, this.source, this.pos(tok));
+      rule.fragment = this.shared ? this.shared.fragment(negated) : new ParsedNeg<true>(true, negated, this.source, this.pos(tok));
       return;
     }
     const oldNeg = this.oldNegation(tok, 1);
@@ -487,17 +586,28 @@ class RuleSpecParser {
       const bit = negBit(core);
       if (this.seen & bit) throw this.error(tok, `multiple '${this.words.text(tok)}' options are not allowed`);
       this.seen |= bit;
-      // Addresses are mostly distinct (a table of them cost more than it saved, also one that slices only new words); interfaces and protocols repeat.
-      const neg = new ParsedNeg(core === 'src' || core === 'dst' ? this.words.text(arg) : this.intern(arg), n, this.source, this.pos(tok));
       // Named stores, one per field: a computed rule[core] was a megamorphic access.
+      // Addresses are mostly distinct (a table of them cost more than it saved, also one that slices only new words): an element each.
+      // Interfaces and protocols repeat: one shared element for each spelling.
       switch (core) {
-        case 'src': rule.src = neg; break;
-        case 'dst': rule.dst = neg; break;
-        case 'inIface': rule.inIface = neg; break;
-        case 'outIface': rule.outIface = neg; break;
-        case 'proto': rule.proto = this.proto = neg; break;
+        case 'src': rule.src = this.located(this.words.text(arg), n, tok); break;
+        case 'dst': rule.dst = this.located(this.words.text(arg), n, tok); break;
+        case 'inIface': rule.inIface = this.sharedNeg(NegField.InIface, arg, n, tok); break;
+        case 'outIface': rule.outIface = this.sharedNeg(NegField.OutIface, arg, n, tok); break;
+        case 'proto': rule.proto = this.proto = this.sharedNeg(NegField.Proto, arg, n, tok); break;
       }
     }
+  }
+
+  /** A Neg element of its own, which knows where option word `tok` is. */
+  private located(value: string, negated: boolean, tok: number): Neg {
+    return new ParsedNeg(value, negated, this.source, this.pos(tok));
+  }
+
+  /** The shared Neg of a field for the text of word `arg` (one of its own when not sharing). */
+  private sharedNeg(field: NegField, arg: number, negated: boolean, tok: number): Neg {
+    const value = this.intern(arg);
+    return this.shared ? this.shared.neg(field, value, negated) : this.located(value, negated, tok);
   }
 
   /** A module option: find its owner as iptables does (loaded matches, then the implicit protocol match). */

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { inferFamily, parseRuleset } from '../../src/ruleset/parse.js';
+import { elementLoc, inferFamily, parseRuleset } from '../../src/ruleset/parse.js';
 import { formatCanonical } from '../../src/ruleset/print.js';
 import { ParsedSource } from '../../src/ruleset/located.js';
 import { LineWords } from '../../src/ruleset/tokenize.js';
@@ -86,31 +86,51 @@ const LOC_CLAUSES = [
   '-m comment --comment "a \\"b\\" c"', '-m comment --comment x"a b"y', '-j LOG --log-prefix "x: "', '-f', '-m multiport --dports 1,2', '--syn', '-j ACCEPT', '-m "state" --state NEW', '-g "my chain"',
 ];
 
-// Parsed elements find their columns when `.loc` is read; they must be where the tokenizer put each word.
+// Parsed elements find their columns when `.loc` is read, or, shared between
+// rules, through elementLoc; they must be where the tokenizer put each word,
+// and that word must be the element's own option.
+const LINE_STARTS = ['-A INPUT ', '-I INPUT ', '-I INPUT 1 ', '[1:2] -A INPUT ', '-4 -A INPUT ', '--append INPUT '];
+
 test('element locations and rule text are the words and lines as read', () => {
   fc.assert(
-    fc.property(fc.array(fc.array(fc.constantFrom(...LOC_CLAUSES), { maxLength: 6 }), { maxLength: 8 }), fc.constantFrom('\n', '\r\n'), fc.constantFrom(' ', '\t', '  '), (lines, eol, sep) => {
-      const body = lines.map((l) => '-A INPUT ' + l.join(sep));
-      const text = ['*filter', ...body, 'COMMIT', ''].join(eol);
-      const { ruleset } = parseRuleset(text, 'loc.rules');
-      const all = text.split('\n');
-      for (const t of ruleset.tables) for (const c of t.chains) for (const r of c.rules) {
-        const line = all[r.loc.line - 1]!.replace(/\r$/, '');
-        assert.is(r.text, line);
-        assert.equal(r.loc, { file: 'loc.rules', line: r.loc.line, column: 1 });
-        const parts = [r.src, r.dst, r.inIface, r.outIface, r.proto, r.fragment, ...r.matches, ...r.matches.flatMap((m) => m.options), r.target, ...(r.target?.options ?? [])];
-        for (const p of parts) {
-          if (!p) continue;
-          const loc = p.loc!;
-          assert.is(loc.line, r.loc.line);
-          const word = line.slice(loc.column - 1, loc.endColumn! - 1);
-          // A word starts after whitespace and ends at whitespace or the end of the line.
-          assert.ok(loc.column === 1 || /\s/.test(line[loc.column - 2]!), JSON.stringify({ line, loc }));
-          assert.ok(loc.endColumn! - 1 === line.length || /\s/.test(line[loc.endColumn! - 1]!), JSON.stringify({ line, loc }));
-          assert.ok(word.length > 0 && !/^\s|\s$/.test(word) && (/\s/.test(word) ? word.includes('"') : true), JSON.stringify({ line, loc }));
+    fc.property(
+      fc.array(fc.tuple(fc.constantFrom(...LINE_STARTS), fc.array(fc.constantFrom(...LOC_CLAUSES), { maxLength: 6 })), { maxLength: 8 }),
+      fc.constantFrom('\n', '\r\n'),
+      fc.constantFrom(' ', '\t', '  '),
+      (lines, eol, sep) => {
+        const body = lines.map(([start, l]) => start + l.join(sep));
+        const text = ['*filter', ...body, 'COMMIT', ''].join(eol);
+        const { ruleset } = parseRuleset(text, 'loc.rules');
+        const all = text.split('\n');
+        for (const t of ruleset.tables) for (const c of t.chains) for (const r of c.rules) {
+          const line = all[r.loc.line - 1]!.replace(/\r$/, '');
+          assert.is(r.text, line);
+          assert.equal(r.loc, { file: 'loc.rules', line: r.loc.line, column: 1 });
+          const flags: Array<[object | undefined, (word: string) => boolean]> = [
+            [r.src, (w) => w === '-s'],
+            [r.dst, (w) => w === '-d'],
+            [r.inIface, (w) => w === '-i'],
+            [r.outIface, (w) => w === '-o'],
+            [r.proto, (w) => w === '-p'],
+            [r.fragment, (w) => w === '-f'],
+            [r.target, (w) => w === (r.target!.goto ? '-g' : '-j')],
+            ...r.matches.map((m): [object, (w: string) => boolean] => [m, (w) => w === '-m' || w === `--${m.options[0]?.name}`]),
+            ...[...r.matches.flatMap((m) => m.options), ...(r.target?.options ?? [])].map((o): [object, (w: string) => boolean] => [o, (w) => w === `--${o.name}`]),
+          ];
+          for (const [p, isItsWord] of flags) {
+            if (!p) continue;
+            const loc = elementLoc(r, p)!;
+            assert.is(loc.line, r.loc.line);
+            const word = line.slice(loc.column - 1, loc.endColumn! - 1);
+            // A word starts after whitespace and ends at whitespace or the end of the line.
+            assert.ok(loc.column === 1 || /\s/.test(line[loc.column - 2]!), JSON.stringify({ line, loc }));
+            assert.ok(loc.endColumn! - 1 === line.length || /\s/.test(line[loc.endColumn! - 1]!), JSON.stringify({ line, loc }));
+            assert.ok(word.length > 0 && !/^\s|\s$/.test(word) && (/\s/.test(word) ? word.includes('"') : true), JSON.stringify({ line, loc }));
+            assert.ok(isItsWord(word), JSON.stringify({ line, loc, word, element: p }));
+          }
         }
-      }
-    }),
+      },
+    ),
     { numRuns: 500 },
   );
 });

@@ -2,7 +2,7 @@
 // against iptables 1.8.9 (nft) in a scratch namespace.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseRuleset, inferFamily } from '../../src/ruleset/parse.js';
+import { elementLoc, parseRuleset, inferFamily } from '../../src/ruleset/parse.js';
 import { formatCanonical, printRuleset, formatRule } from '../../src/ruleset/print.js';
 import { canonicalize } from '../../src/ruleset/canonical.js';
 
@@ -86,6 +86,32 @@ test('old-style negation is accepted with a warning', () => {
   assert.ok(diagnostics.every((d) => d.severity === 'warning' && d.loc.line === 2));
   assert.is(diagnostics[0]!.loc.column, 13); // the '!'
   assert.is(printRuleset(canonicalize(ruleset)).includes('-A INPUT ! -d 192.168.122.0/24 -p tcp -m tcp ! --dport 22 -j ACCEPT'), true);
+});
+
+test('equal elements are one frozen object per parse; elementLoc finds each in its own line', () => {
+  const text = [
+    '*filter',
+    '-A INPUT -i br0 -o br0 -p tcp -m tcp --dport 22 -j ACCEPT',
+    '-A INPUT  -i br0 -p tcp -m tcp --dport 22 -j ACCEPT',
+    '-A INPUT -p tcp -m tcp --dport 22 -m tcp --dport 22 -j LOG --log-prefix x',
+    'COMMIT',
+    '',
+  ].join('\n');
+  const [a, b, c] = parseRuleset(text, 's.rules').ruleset.tables[0]!.chains[0]!.rules;
+  assert.ok(a!.proto === b!.proto && a!.inIface === b!.inIface && a!.target === b!.target && a!.matches === b!.matches);
+  // -i and -o of one rule are two elements, so each has its own place in the line.
+  assert.ok(a!.inIface !== a!.outIface);
+  assert.ok(Object.isFrozen(a!.proto) && Object.isFrozen(a!.matches) && Object.isFrozen(a!.matches[0]!.options[0]));
+  assert.is(a!.proto!.loc, undefined);
+  assert.equal(elementLoc(a!, a!.outIface!), { file: 's.rules', line: 2, column: 17, endColumn: 19 });
+  assert.equal(elementLoc(b!, b!.inIface!), { file: 's.rules', line: 3, column: 11, endColumn: 13 });
+  assert.equal(elementLoc(b!, b!.target!), { file: 's.rules', line: 3, column: 43, endColumn: 45 });
+  assert.equal(elementLoc(b!, b!.matches[0]!.options[0]!), { file: 's.rules', line: 3, column: 32, endColumn: 39 });
+  // Two equal matches in one rule stay two objects (the second has a loc of its own); a target with options is the rule's own.
+  assert.ok(c!.matches[0] !== c!.matches[1]);
+  assert.equal(elementLoc(c!, c!.matches[0]!), { file: 's.rules', line: 4, column: 17, endColumn: 19 });
+  assert.equal(elementLoc(c!, c!.matches[1]!), { file: 's.rules', line: 4, column: 35, endColumn: 37 });
+  assert.ok(c!.target !== a!.target && c!.target!.loc !== undefined);
 });
 
 test('counters: kept in the model, printed only with counters:true', () => {
