@@ -445,6 +445,8 @@ class RuleSpecParser {
    * One frozen `[word]` per distinct argument of one-argument options: the
    * 100,000 `--dport`s of a dump have a few thousand ports. (A Map of sliced
    * words: ports are many and short, and a WordTable of them was slower.)
+   * Frozen marks a list as shared: SharedElements shares the matches whose
+   * option has such a list.
    */
   private readonly oneArgs = new Map<string, string[]>();
   /** MATCHES[name] and TARGETS[name] by name (null when absent), looked up once per name. */
@@ -461,9 +463,6 @@ class RuleSpecParser {
   ) {
     this.shared = share ? new SharedElements() : undefined;
   }
-
-  /** Whether an option's argument list is one this parse shares (oneArg's, or the empty list). */
-  private readonly isSharedArgs = (args: readonly string[]): boolean => (args.length === 0 ? args === none<string>() : args.length === 1 && this.oneArgs.get(args[0]!) === args);
 
   /** Word k's Location, for a diagnostic. */
   private at(k: number): Location {
@@ -537,7 +536,7 @@ class RuleSpecParser {
     if (target && target.options.length > 1) target.options = target.options.slice();
     else if (target && target.options.length === 0 && shared) rule.target = shared.target(target.name, target.goto);
     if (matches.length === 1 && shared) {
-      const s = shared.match(matches[0]!, this.isSharedArgs);
+      const s = shared.match(matches[0]!);
       if (s) {
         rule.matches = s.list;
         return rule;
@@ -558,7 +557,7 @@ class RuleSpecParser {
     const shared = this.shared;
     if (!shared) return list;
     for (let i = 0; i < list.length; i++) {
-      const s = shared.match(list[i]!, this.isSharedArgs)?.match;
+      const s = shared.match(list[i]!)?.match;
       if (s && !list.includes(s)) list[i] = s;
     }
     return list;

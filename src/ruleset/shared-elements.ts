@@ -35,8 +35,13 @@ export class SharedElements {
   private readonly fragments: [Neg<true>, Neg<true>] = [Object.freeze({ value: true, negated: false }), Object.freeze({ value: true, negated: true })];
   /** Targets without options, by goto and name. */
   private readonly targets = [new Map<string, Target>(), new Map<string, Target>()];
-  /** Matches of at most one option, by module, option name and argument list (itself shared), then negation. */
-  private readonly matches = new Map<string, Map<string | undefined, Map<readonly string[], [SharedMatch?, SharedMatch?]>>>();
+  /**
+   * Matches of at most one option, by the option's argument list (itself
+   * shared: the parser's one list per word), then a short scan for module,
+   * option name and negation: one lookup by identity per rule instead of one
+   * per key.
+   */
+  private readonly matches = new Map<readonly string[], SharedMatch[]>();
 
   /**
    * The shared `value`/`negated` element of a field. The strings must be the
@@ -62,30 +67,30 @@ export class SharedElements {
   }
 
   /**
-   * The shared equal of a match with no option, or one whose argument list is
-   * shared (`isSharedArgs`); undefined for any other match (its arguments are
-   * then a list of its own, and a table keyed by it would only grow).
+   * The shared equal of a match with no option, or with one whose argument
+   * list is frozen: the parser freezes the lists it shares (one per word of a
+   * one-argument option, and the empty list) and no other. Undefined for any
+   * other match: its arguments are a list of its own, and a table keyed by it
+   * would only grow.
    */
-  match(m: Match, isSharedArgs: (args: readonly string[]) => boolean): SharedMatch | undefined {
-    const { options } = m;
+  match(m: Match): SharedMatch | undefined {
+    const { options, module } = m;
     if (options.length > 1) return undefined;
     const o: Option | undefined = options[0];
-    if (o && !isSharedArgs(o.args)) return undefined;
-    let byName = this.matches.get(m.module);
-    if (byName === undefined) this.matches.set(m.module, (byName = new Map()));
-    const name = o?.name;
-    let byArgs = byName.get(name);
-    if (byArgs === undefined) byName.set(name, (byArgs = new Map()));
     const args = o ? o.args : NO_ARGS;
-    let pair = byArgs.get(args);
-    if (pair === undefined) byArgs.set(args, (pair = [undefined, undefined]));
-    const k = o?.negated ? 1 : 0;
-    let s = pair[k];
-    if (s === undefined) {
-      const opts = o ? Object.freeze([Object.freeze({ name: o.name, negated: o.negated, args: o.args })]) : NO_OPTIONS;
-      const match = Object.freeze({ module: m.module, options: opts as Option[] });
-      pair[k] = s = { match, list: Object.freeze([match]) as Match[] };
+    if (!Object.isFrozen(args)) return undefined;
+    const name = o?.name;
+    const negated = o?.negated;
+    let list = this.matches.get(args);
+    if (list === undefined) this.matches.set(args, (list = []));
+    for (const s of list) {
+      const so = s.match.options[0];
+      if (s.match.module === module && so?.name === name && so?.negated === negated) return s;
     }
+    const opts = o ? Object.freeze([Object.freeze({ name: o.name, negated: o.negated, args })]) : NO_OPTIONS;
+    const match = Object.freeze({ module, options: opts as Option[] });
+    const s = { match, list: Object.freeze([match]) as Match[] };
+    list.push(s);
     return s;
   }
 }
