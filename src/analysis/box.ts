@@ -15,7 +15,7 @@
 // unmodelled modules, IPv6 addresses) clears it, and those rules go through the
 // BDD, except that a rule which is an exact box plus unmodelled matches is
 // marked `opaqueOnly` (see there).
-import { BOX_SLOTS, type Family, type Rule } from '../ruleset/model.js';
+import { BOX_SLOTS, type Family, type Match, type Rule } from '../ruleset/model.js';
 import type { Packet } from '../space/index.js';
 import { PORT_PROTOCOLS, parseAddressMask, parsePortRange, parseProtocol, parseTcpFlags } from '../space/fields.js';
 import { lookupTable } from '../lookup.js';
@@ -106,7 +106,25 @@ export function ruleBox(rule: Rule, family: Family): Box {
   if (rule.src) addressInto(b, 'src', rule.src.value, rule.src.negated, family);
   if (rule.dst) addressInto(b, 'dst', rule.dst.value, rule.dst.negated, family);
   if (rule.fragment) setFrag(b, rule.fragment.negated ? 0 : 1);
-  for (const m of rule.matches) {
+  const { matches } = rule;
+  // The parser shares a frozen list among the rules that spell their matches alike: its part of the box is worked out once.
+  if (matches.length > 0) opaque = Object.isFrozen(matches) ? applyMatchPart(b, matchPartOf(matches)) : matchesInto(b, matches);
+  b.opaqueOnly = b.exact && opaque;
+  if (opaque) b.exact = false;
+  b.empty ||= b.stateMask === 0 || b.srcLo > b.srcHi || b.dstLo > b.dstHi || b.spLo > b.spHi || b.dpLo > b.dpHi;
+  return b;
+}
+
+/**
+ * What the matches say, into b: the protocol and fragment they imply, ports,
+ * TCP flags, conntrack states, and exactness. Returns whether any is an opaque
+ * literal. Reads of b are only of what matches set (or of the protocol and
+ * fragment, through setProto and setFrag), so the matches' part can be worked
+ * out on a full box and applied later (applyMatchPart).
+ */
+function matchesInto(b: Box, matches: readonly Match[]): boolean {
+  let opaque = false;
+  for (const m of matches) {
     switch (m.module) {
       case 'comment':
         break;
@@ -161,10 +179,49 @@ export function ruleBox(rule: Rule, family: Family): Box {
         else b.exact = false;
     }
   }
-  b.opaqueOnly = b.exact && opaque;
-  if (opaque) b.exact = false;
-  b.empty ||= b.stateMask === 0 || b.srcLo > b.srcHi || b.dstLo > b.dstHi || b.spLo > b.spHi || b.dpLo > b.dpHi;
-  return b;
+  return opaque;
+}
+
+/** A list's part of a box (matchesInto on a full box) and whether it has opaque literals. */
+interface MatchPart {
+  box: Box;
+  opaque: boolean;
+}
+
+/** By shared (frozen) list: a 100,000-rule dump has a few thousand distinct `-m tcp --dport N`. */
+const matchParts = new WeakMap<readonly Match[], MatchPart>();
+
+function matchPartOf(matches: readonly Match[]): MatchPart {
+  let part = matchParts.get(matches);
+  if (part === undefined) {
+    const box = fullBox();
+    part = { box, opaque: matchesInto(box, matches) };
+    matchParts.set(matches, part);
+  }
+  return part;
+}
+
+/**
+ * matchesInto(b, matches) from the list's part: the same box. The part was
+ * worked out on a full box; b differs from one only in what the rule's own
+ * fields set (interfaces, protocol, addresses, fragment), so the fields only
+ * matches set are the part's, and protocol and fragment meet as setProto and
+ * setFrag would (the matches of a list that is not empty by itself imply one
+ * protocol and one fragment setting).
+ */
+function applyMatchPart(b: Box, { box: m, opaque }: MatchPart): boolean {
+  if (!m.exact) b.exact = false;
+  if (m.empty) b.empty = true;
+  if (m.proto >= 0) setProto(b, m.proto);
+  if (m.frag >= 0) setFrag(b, m.frag);
+  b.stateMask &= m.stateMask;
+  b.spLo = m.spLo;
+  b.spHi = m.spHi;
+  b.dpLo = m.dpLo;
+  b.dpHi = m.dpHi;
+  b.tfMask = m.tfMask;
+  b.tfComp = m.tfComp;
+  return opaque;
 }
 
 /**
