@@ -3,8 +3,8 @@
 // `-m conntrack --ctstate NEW`. A 100,000-rule dump had some 600,000 elements,
 // most of them equal to one made for an earlier rule; one object for all of
 // them halved the parsed model (667 to 326 bytes a rule) and the garbage
-// collector's work of copying it, and took a tenth of the instructions of a
-// whole lint.
+// collector's pauses, and saved 8 % of the instructions of a lint of that
+// dump.
 //
 // A shared element cannot say where it is written, so it has no `loc` (as the
 // compiler's shared elements have none). `elementLoc(rule, element)` in
