@@ -234,16 +234,11 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
 
   /** A command line (-A, -I, -N, -X, -F, -P, after optional counters and -4/-6), starting at text[lineStart]. */
   function parseCommandLine(lineNo: number, lineStart: number, t: Table, suppressions?: string[]): void {
-    let i = 0;
-    let counters: Rule['counters'];
-    const cm = words.firstChar(0) === '[' ? COUNTERS.exec(words.text(0)) : null;
-    if (cm) {
-      counters = { packets: cm[1]!, bytes: cm[2]! };
-      i++;
-    }
+    const counters = countersOf(words);
+    let i = counters ? 1 : 0;
     // -4 / -6 restrict a line to one family (iptables-restore skips the other).
-    if (i < words.count && (words.is(i, '-4') || words.is(i, '-6'))) {
-      const only = words.is(i, '-4') ? 'ipv4' : 'ipv6';
+    const only = familyPrefix(words, i);
+    if (only) {
       if (only !== family) return;
       i++;
     }
@@ -257,7 +252,7 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
         let j = i + 2;
         let position: number | undefined;
         const insert = cmd === '-I' || cmd === '--insert';
-        if (insert && j < words.count && /^\d+$/.test(words.text(j))) {
+        if (insert && isInsertPosition(words, j)) {
           position = Number(words.text(j));
           if (position < 1 || position > chain.rules.length + 1) throw new LineError(span(words, j), `insert position ${position} is out of range (chain '${chain.name}' has ${chain.rules.length} rules)`);
           j++;
@@ -339,15 +334,30 @@ function rereadRule(source: ParsedSource, lineStart: number): Rule | undefined {
   }
 }
 
-/** The first word of the rule part of an -A/-I line, as parseCommandLine finds it: after counters, -4/-6, the command, the chain and an insert position. */
+/** The first word of the rule part of an -A/-I line, as parseCommandLine finds it (the same helpers): after counters, -4/-6, the command, the chain and an insert position. */
 function ruleSpecStart(words: LineWords): number {
-  let i = 0;
-  if (words.count > 0 && words.firstChar(0) === '[' && COUNTERS.test(words.text(0))) i++;
-  if (i < words.count && (words.is(i, '-4') || words.is(i, '-6'))) i++;
+  let i = countersOf(words) ? 1 : 0;
+  if (familyPrefix(words, i)) i++;
   const insert = i < words.count && (words.is(i, '-I') || words.is(i, '--insert'));
-  let j = i + 2;
-  if (insert && j < words.count && /^\d+$/.test(words.text(j))) j++;
-  return j;
+  const j = i + 2;
+  return insert && isInsertPosition(words, j) ? j + 1 : j;
+}
+
+/** The `[packets:bytes]` that may start a command line, or undefined. */
+function countersOf(words: LineWords): Rule['counters'] {
+  const cm = words.count > 0 && words.firstChar(0) === '[' ? COUNTERS.exec(words.text(0)) : null;
+  return cm ? { packets: cm[1]!, bytes: cm[2]! } : undefined;
+}
+
+/** The family of a `-4` or `-6` at word i, or undefined. */
+function familyPrefix(words: LineWords, i: number): Family | undefined {
+  if (i >= words.count) return undefined;
+  return words.is(i, '-4') ? 'ipv4' : words.is(i, '-6') ? 'ipv6' : undefined;
+}
+
+/** Word j (after `-I CHAIN`) is the insert position: digits only. */
+function isInsertPosition(words: LineWords, j: number): boolean {
+  return j < words.count && /^\d+$/.test(words.text(j));
 }
 
 /** The element of `copy` (the same line, parsed again) in the place `element` has in `rule`. */
