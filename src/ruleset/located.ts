@@ -49,10 +49,15 @@ export class ParsedSource {
 
   /** Offset where line (1-based) ends: before its '\n' and one trailing '\r', as the parser reads it. */
   lineEnd(line: number): number {
-    const starts = this.#lineStarts!;
-    const start = starts[line - 1]!;
-    const end = line < starts.length ? starts[line]! - 1 : this.text.length;
-    return end > start && this.text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    return this.lineEndFrom(this.#lineStarts![line - 1]!);
+  }
+
+  /** Offset where the line that starts at `start` ends, as lineEnd says. */
+  lineEndFrom(start: number): number {
+    const text = this.text;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    return end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
   }
 
   /** The Location of the word starting at offset. */
@@ -239,12 +244,7 @@ export class ParsedRule implements Rule {
 
   /** The line without its line break (and one '\r' before it), as the parser read it. */
   get text(): string {
-    const text = this.#source.text;
-    const start = this.#offset;
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    if (end > start && text.charCodeAt(end - 1) === 13) end--;
-    return text.slice(start, end);
+    return this.#source.text.slice(this.#offset, this.#source.lineEndFrom(this.#offset));
   }
 
   set text(text: string | undefined) {

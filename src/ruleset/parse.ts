@@ -320,11 +320,7 @@ export function elementLoc(rule: Rule, element: object): Location | undefined {
  * again; the family only decides whether `-f` is an error, which it was not.
  */
 function rereadRule(source: ParsedSource, lineStart: number): Rule | undefined {
-  const text = source.text;
-  let end = text.indexOf('\n', lineStart);
-  if (end < 0) end = text.length;
-  if (end > lineStart && text.charCodeAt(end - 1) === 13) end--;
-  const words = new LineWords().scan(text, lineStart, end);
+  const words = new LineWords().scan(source.text, lineStart, source.lineEndFrom(lineStart));
   const parser = new RuleSpecParser(source, 'ipv4', () => {}, false);
   try {
     return parser.parse(words, ruleSpecStart(words), 0, lineStart);
