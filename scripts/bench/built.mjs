@@ -11,3 +11,11 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export function loadBuilt(module, root = repoRoot) {
   return import(pathToFileURL(path.join(path.resolve(root), 'dist', 'src', module)).href);
 }
+
+/** What a lint of a dump needs from a build: the parser, the checks, the lint run and the analysis. */
+export async function loadLintStages(root = repoRoot) {
+  const [{ parseRuleset }, { CHECKS }, { lintRulesets }, { buildAnalysis }] = await Promise.all(
+    ['ruleset/parse.js', 'lint/registry.js', 'lint/run.js', 'analysis/lint-analysis.js'].map((m) => loadBuilt(m, root)),
+  );
+  return { parseRuleset, CHECKS, lintRulesets, buildAnalysis };
+}

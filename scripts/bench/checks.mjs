@@ -2,17 +2,14 @@
 // Time of each lint check on one dump, in one process (after a build):
 //   node scripts/bench/checks.mjs DUMP
 import { readFileSync } from 'node:fs';
-import { loadBuilt as load } from './built.mjs';
+import { loadLintStages } from './built.mjs';
 
 const file = process.argv[2];
 if (!file) {
   console.error('usage: node scripts/bench/checks.mjs DUMP');
   process.exit(2);
 }
-const { parseRuleset } = await load('ruleset/parse.js');
-const { CHECKS } = await load('lint/registry.js');
-const { lintRulesets } = await load('lint/run.js');
-const { buildAnalysis } = await load('analysis/lint-analysis.js');
+const { parseRuleset, CHECKS, lintRulesets, buildAnalysis } = await loadLintStages();
 let t = performance.now();
 const { ruleset } = parseRuleset(readFileSync(file, 'utf8'), file);
 console.log(`${'parse'.padEnd(8)} ${(performance.now() - t).toFixed(0).padStart(6)} ms`);

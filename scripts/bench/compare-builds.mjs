@@ -12,7 +12,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadBuilt } from './built.mjs';
+import { loadLintStages } from './built.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -24,11 +24,10 @@ if (positionals.length !== 1) {
 }
 
 /** The parser, the lint run and the analysis of one build (this checkout's without `root`). */
-const load = async (root) => ({
-  parse: (await loadBuilt('ruleset/parse.js', root)).parseRuleset,
-  lint: (await loadBuilt('lint/run.js', root)).lintRulesets,
-  analysis: (await loadBuilt('analysis/lint-analysis.js', root)).buildAnalysis,
-});
+const load = async (root) => {
+  const { parseRuleset, lintRulesets, buildAnalysis } = await loadLintStages(root);
+  return { parse: parseRuleset, lint: lintRulesets, analysis: buildAnalysis };
+};
 const base = await load(positionals[0]);
 const mine = await load();
 

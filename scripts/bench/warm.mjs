@@ -3,17 +3,14 @@
 // show the cost once V8 has optimized the code, next to the first (cold) round:
 //   node scripts/bench/warm.mjs DUMP [ROUNDS]
 import { readFileSync } from 'node:fs';
-import { loadBuilt as load } from './built.mjs';
+import { loadLintStages } from './built.mjs';
 
 const [file, rounds = '4'] = process.argv.slice(2);
 if (!file) {
   console.error('usage: node scripts/bench/warm.mjs DUMP [ROUNDS]');
   process.exit(2);
 }
-const { parseRuleset } = await load('ruleset/parse.js');
-const { CHECKS } = await load('lint/registry.js');
-const { lintRulesets } = await load('lint/run.js');
-const { buildAnalysis } = await load('analysis/lint-analysis.js');
+const { parseRuleset, CHECKS, lintRulesets, buildAnalysis } = await loadLintStages();
 const text = readFileSync(file, 'utf8');
 for (let i = 0; i < Number(rounds); i++) {
   let t = performance.now();
