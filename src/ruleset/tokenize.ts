@@ -148,6 +148,11 @@ export class LineWords {
     return this.starts[k];
   }
 
+  /** Offset in source one past the word's last character (the closing quote if quoted). */
+  end(k: number): number {
+    return this.ends[k];
+  }
+
   /** Length of the word as written. */
   length(k: number): number {
     return this.ends[k] - this.starts[k];

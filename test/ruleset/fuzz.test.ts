@@ -135,6 +135,47 @@ test('element locations and rule text are the words and lines as read', () => {
   );
 });
 
+// The parser memoizes what the words after a rule's leading addresses made
+// (the tail): a rule whose tail an earlier rule had must come out as if its
+// line were the only one, with the same warnings and element positions.
+const HEADS = ['', '-s 10.0.0.1 ', '-d 1.2.3.0/24 ', '-s 10.0.0.2/32 -d 1.2.3.4 ', '--src 10.0.0.3 --dst 1.2.3.5 ', '-d 1.2.3.6 -s 10.0.0.4 ', '! -s 10.0.0.5 ', '-s ! 10.0.0.6 ', '-s "10.0.0.7" ', '-s 10.0.0.8 ! '];
+const TAIL_CLAUSES = [...LOC_CLAUSES, '-s 10.9.9.9', '-d 10.9.9.8', '-m tcp --dport 22 --sport 1', '-m unknownmod --x 1', '--dport ! 80', '-m state --state NEW', '-m tcp --dport 22', '-j DROP'];
+
+test('a rule reads the same whether or not an earlier rule had its tail', () => {
+  const tails = fc.array(fc.array(fc.constantFrom(...TAIL_CLAUSES), { maxLength: 5 }), { minLength: 1, maxLength: 3 });
+  fc.assert(
+    fc.property(tails, fc.array(fc.tuple(fc.constantFrom(...HEADS), fc.nat()), { maxLength: 10 }), fc.constantFrom('ipv4', 'ipv6') as fc.Arbitrary<'ipv4' | 'ipv6'>, (pool, picks, family) => {
+      const lines = picks.map(([head, i]) => `-A INPUT ${head}${pool[i % pool.length]!.join(' ')}`.trimEnd());
+      const all = parseRuleset(['*filter', ...lines, 'COMMIT', ''].join('\n'), 'memo.rules', { family });
+      const rules = all.ruleset.tables[0]?.chains.find((c) => c.name === 'INPUT')?.rules ?? [];
+      let r = 0;
+      lines.forEach((line, n) => {
+        const alone = parseRuleset(['*filter', line, 'COMMIT', ''].join('\n'), 'memo.rules', { family });
+        const lineNo = n + 2;
+        const said = (ds: typeof alone.diagnostics, at: number) => ds.filter((d) => d.loc.line === at).map((d) => ({ ...d, loc: { ...d.loc, line: 0 } }));
+        assert.equal(said(all.diagnostics, lineNo), said(alone.diagnostics, 2), line);
+        const own = alone.ruleset.tables[0]!.chains.find((c) => c.name === 'INPUT')!.rules[0];
+        if (!own) return;
+        const rule = rules[r++]!;
+        const json = (x: object) => JSON.stringify(x, (k, v: unknown) => (k === 'line' ? 0 : v));
+        assert.is(json(rule), json(own), line);
+        const elements = (x: typeof rule) => [x.src, x.dst, x.inIface, x.outIface, x.proto, x.fragment, x.target, ...x.matches, ...x.matches.flatMap((m) => m.options), ...(x.target?.options ?? [])];
+        const mine = elements(rule);
+        elements(own).forEach((e, k) => {
+          if (!e) return;
+          assert.is(Object.isFrozen(mine[k]), Object.isFrozen(e), line);
+          assert.is(elementLoc(rule, mine[k]!)?.column, elementLoc(own, e)?.column, line);
+        });
+        assert.is(Object.isFrozen(rule.matches), Object.isFrozen(own.matches), line);
+      });
+      assert.is(r, rules.length);
+      // A list of several matches is each rule's own, as the parser makes one for each.
+      for (let i = 0; i < rules.length; i++) for (let j = i + 1; j < rules.length; j++) if (!Object.isFrozen(rules[i]!.matches)) assert.ok(rules[i]!.matches !== rules[j]!.matches);
+    }),
+    { numRuns: 1500 },
+  );
+});
+
 test('an element location ends each word where the tokenizer does', () => {
   const words = new LineWords();
   fc.assert(
