@@ -331,14 +331,21 @@ function addressInto(b: Box, field: 'src' | 'dst', text: string, negated: boolea
     b.exact = false;
     return;
   }
-  let range = family === 'ipv4' ? ipv4Range(text) : undefined;
-  if (!range) {
-    // Not a plain IPv4 CIDR: IPv6, or a dotted non-contiguous mask. Hull over the top 32 bits.
-    b.exact = false;
-    range = topBitsHull(text, family);
-    if (!range) return;
+  if (family === 'ipv4' && scanIpv4(text)) {
+    // Biased bounds straight from the scan's int32 values (biasAddr of their unsigned reading).
+    if (field === 'src') {
+      b.srcLo = scannedLo ^ 0x80000000;
+      b.srcHi = scannedHi ^ 0x80000000;
+    } else {
+      b.dstLo = scannedLo ^ 0x80000000;
+      b.dstHi = scannedHi ^ 0x80000000;
+    }
+    return;
   }
-  setAddressBounds(b, field, range);
+  // Not a plain IPv4 CIDR: IPv6, or a dotted non-contiguous mask. Hull over the top 32 bits.
+  b.exact = false;
+  const range = topBitsHull(text, family);
+  if (range) setAddressBounds(b, field, range);
 }
 
 /** Sets a box's source or destination interval from unsigned bounds (stored biased). */
@@ -352,8 +359,21 @@ function setAddressBounds(b: Box, field: 'src' | 'dst', [lo, hi]: [number, numbe
   }
 }
 
-/** `a.b.c.d` or `a.b.c.d/len` → [first, last], without regexes or bigints (the hot path). */
+/** `a.b.c.d` or `a.b.c.d/len` → [first, last], unsigned. */
 export function ipv4Range(text: string): [number, number] | undefined {
+  return scanIpv4(text) ? [scannedLo >>> 0, scannedHi >>> 0] : undefined;
+}
+
+/** The bounds scanIpv4 found last, as int32 bit patterns (`>>> 0` reads them unsigned). */
+let scannedLo = 0;
+let scannedHi = 0;
+
+/**
+ * Reads `a.b.c.d` or `a.b.c.d/len` into scannedLo and scannedHi; false for
+ * anything else. The hot path of every IPv4 rule's box, so it works on int32
+ * bit patterns (no array, no floating-point modulo) and without regexes.
+ */
+function scanIpv4(text: string): boolean {
   let addr = 0;
   let octet = -1;
   let dots = 0;
@@ -362,29 +382,31 @@ export function ipv4Range(text: string): [number, number] | undefined {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       octet = (octet < 0 ? 0 : octet * 10) + (c - 48);
-      if (octet > 255) return undefined;
+      if (octet > 255) return false;
     } else if (c === 46 && octet >= 0 && dots < 3) {
-      addr = addr * 256 + octet;
+      addr = (addr << 8) | octet;
       octet = -1;
       dots++;
     } else break;
   }
-  if (dots !== 3 || octet < 0) return undefined;
-  addr = addr * 256 + octet;
+  if (dots !== 3 || octet < 0) return false;
+  addr = (addr << 8) | octet;
   let len = 32;
   if (i < text.length) {
-    if (text.charCodeAt(i) !== 47 || i + 1 === text.length || text.length - i > 3) return undefined;
+    if (text.charCodeAt(i) !== 47 || i + 1 === text.length || text.length - i > 3) return false;
     len = 0;
     for (let j = i + 1; j < text.length; j++) {
       const c = text.charCodeAt(j);
-      if (c < 48 || c > 57) return undefined; // a dotted mask: the slow path
+      if (c < 48 || c > 57) return false; // a dotted mask: the slow path
       len = len * 10 + (c - 48);
     }
-    if (len > 32) return undefined;
+    if (len > 32) return false;
   }
-  const size = 2 ** (32 - len);
-  const lo = addr - (addr % size);
-  return [lo, lo + size - 1];
+  // The prefix mask as int32 (a shift by 32 would be a shift by 0).
+  const mask = len === 0 ? 0 : -1 << (32 - len);
+  scannedLo = addr & mask;
+  scannedHi = scannedLo | ~mask;
+  return true;
 }
 
 function topBitsHull(text: string, family: Family): [number, number] | undefined {
