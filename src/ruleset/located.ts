@@ -29,6 +29,11 @@ export class ParsedSource {
     readonly text: string,
   ) {}
 
+  /** The offset where each line starts, as the parser found them while reading (lineStarts(text) would find the same). */
+  useLineStarts(starts: Int32Array): void {
+    this.#lineStarts = starts;
+  }
+
   /** 1-based number of the line holding offset: lines end at '\n', as the parser counts them. */
   line(offset: number): number {
     const starts = (this.#lineStarts ??= lineStarts(this.text));

@@ -121,6 +121,13 @@ function span(words: LineWords, k: number): Span {
 
 const COUNTERS = /^\[(\d+):(\d+)\]$/;
 
+/** A copy of a full array with twice the room. */
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 export function parseRuleset(text: string, file: string, opts?: { family?: Family }): ParseResult {
   const family = opts?.family ?? inferFamily(text, file);
   const diagnostics: Diagnostic[] = [];
@@ -133,7 +140,10 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
   const at = (line: number, t: Span): Location =>
     t.endColumn ? { file, line, column: t.column, endColumn: t.endColumn } : { file, line, column: t.column };
   const report = (severity: Diagnostic['severity'], loc: Location, message: string) => diagnostics.push({ severity, message, loc });
-  const specParser = new RuleSpecParser(new ParsedSource(file, text), family, report);
+  const source = new ParsedSource(file, text);
+  const specParser = new RuleSpecParser(source, family, report);
+  // Where each line starts, as read: the source's line numbers need no scan of their own.
+  let lineStarts: Int32Array = new Int32Array(1024);
 
   /** A new chain in t (the caller has checked that t has none of this name). */
   const addChain = (t: Table, name: string, loc: Location, create: 'declare' | 'use'): Chain => {
@@ -154,6 +164,8 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
     if (end < 0) end = text.length;
     lineNo++;
     const lineStart = pos;
+    if (lineNo > lineStarts.length) lineStarts = grown(lineStarts);
+    lineStarts[lineNo - 1] = lineStart;
     const rawEnd = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
     pos = end + 1;
     // Most lines start with a printable ASCII character other than '#': neither blank nor a comment, whatever trim() removes.
@@ -205,6 +217,7 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
     }
   }
   if (table) report('error', { file, line: lineNo, column: 1 }, `table '${table.name}' is not closed with COMMIT`);
+  source.useLineStarts(lineStarts.slice(0, lineNo));
   return { ruleset: { family, file, tables }, diagnostics };
 
   function parseChainLine(lineNo: number, t: Table): void {
