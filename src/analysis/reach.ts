@@ -181,6 +181,9 @@ const DROP_KIND: TargetKind = Object.freeze({ kind: 'verdict', verdict: 'DROP' }
 /** Above this many jumps into a chain, its entry is over-approximated (see entry()). */
 const EXACT_ENTRY_CALLERS = 16;
 
+/** decide()'s picks from a set: its lowest packet, then its highest. */
+const PICK_PREFERENCES: ReadonlyArray<() => boolean> = [() => false, () => true];
+
 /** Minimisation of a blocker list is quadratic: skip it for long lists (they stay a valid cover). */
 const MINIMISE_LIMIT = 24;
 
@@ -288,13 +291,24 @@ export class TableReach {
       // costs more than it can tell; the jumps' matches within their chains'
       // entries are a sound superset.
       const exact = callers.length <= EXACT_ENTRY_CALLERS;
+      // Unmodelled predicates of the callers (MAC checks, rate limits) would be
+      // dragged into every rule of the chain; "may enter" is a sound superset:
+      // each way in is possibly(...) of what enters by it. The parts of an entry
+      // are such sets already, free of opaque variables, so possibly(p ∧ m) is
+      // p ∧ possibly(m) (the same node): the rule's match is quantified once,
+      // not each of the caller's parts (a walk of every node of each).
       for (const c of callers) {
         const results = this.chainReach(c.chain);
         if (!results[c.index]!.reachable) continue;
         const from = this.entry(c.chain);
         const info = this.infosOf(c.chain)[c.index]!;
         const box = info.box;
-        const ways = exact ? [this.reachOf(c.chain, c.index)] : from.all ? [info.match] : from.parts.map((p) => sp.and(p, info.match));
+        let ways: BddNode[];
+        if (exact) ways = [sp.possibly(this.reachOf(c.chain, c.index))];
+        else {
+          const m = sp.possibly(info.match);
+          ways = from.all ? [m] : from.parts.map((p) => sp.and(p, m));
+        }
         if (ways.every((w) => w === FALSE)) continue;
         const wayHulls = exact || from.all ? [meetBoxes(box, from.hull)] : from.partHulls.map((h) => meetBoxes(box, h));
         ways.forEach((w, k) => {
@@ -304,9 +318,6 @@ export class TableReach {
         });
         hull = joinBoxes(hull, meetBoxes(box, from.hull));
       }
-      // Unmodelled predicates of the callers (MAC checks, rate limits) would be
-      // dragged into every rule of the chain; "may enter" is a sound superset.
-      parts = parts.map((p) => sp.possibly(p));
       if (parts.length > MAX_ENTRY_PARTS) {
         parts = [parts.reduce((u, p) => sp.or(u, p), FALSE)];
         partHulls = [hull];
@@ -538,17 +549,23 @@ export class TableReach {
       info.reachable = this.entryMeets(entry, info.match);
       return;
     }
+    if (!info.box.exact) {
+      // A packet of the exact set, at no node cost: lowest values first, then
+      // highest; way in by way in, so that a rule some packet of the first way
+      // reaches needs neither the others' intersections nor their union.
+      for (const way of entry.all ? [info.match] : entry.parts) {
+        const set = entry.all ? way : sp.and(way, info.match);
+        if (set === FALSE) continue;
+        for (const prefer of PICK_PREFERENCES) {
+          const bits = sp.bdd.pick(set, prefer)!;
+          if (!this.anyTakesPoint(infos, candidates, undefined, bits)) return;
+        }
+      }
+    }
     const base = this.entryAnd(entry, info.match);
     if (base === FALSE) {
       info.reachable = false;
       return;
-    }
-    if (!info.box.exact) {
-      // A packet of the exact set, at no node cost: lowest values first, then highest.
-      for (const prefer of [() => false, () => true]) {
-        const bits = sp.bdd.pick(base, prefer)!;
-        if (!this.anyTakesPoint(infos, candidates, undefined, bits)) return;
-      }
     }
     // Exact: subtract the overlapping earlier rules, keeping those that took something.
     let rest = base;
