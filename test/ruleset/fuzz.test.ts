@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { elementLoc, inferFamily, parseRuleset } from '../../src/ruleset/parse.js';
 import { formatCanonical } from '../../src/ruleset/print.js';
 import { ParsedSource } from '../../src/ruleset/located.js';
-import { LineWords } from '../../src/ruleset/tokenize.js';
+import { LineWords, WordTable } from '../../src/ruleset/tokenize.js';
 
 const SEED_LINES = [
   '-A INPUT -s 10.0.0.0/8 -p tcp -m tcp --dport 22 -j ACCEPT',
@@ -189,6 +189,23 @@ test('an element location ends each word where the tokenizer does', () => {
       }
     }),
     { numRuns: 5000 },
+  );
+});
+
+// The parser's table of names, looked up by text lying in a larger text, gives back that text.
+test('WordTable interns the text at any offset', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.nat(3)), { maxLength: 300 }), (ops) => {
+      const words = new WordTable();
+      for (const [word, pad] of ops) {
+        // The text sits inside a larger one, at an offset.
+        const source = 'x'.repeat(pad) + word + 'y';
+        const start = pad;
+        const end = pad + word.length;
+        assert.is(words.intern(source, start, end), word);
+      }
+    }),
+    { numRuns: 300 },
   );
 });
 
