@@ -63,6 +63,8 @@ export class OverlapIndex {
 class BlockMap {
   /** Per prefix length: block prefix -> newest entry in the block. */
   private readonly heads: (Map<number, number> | undefined)[] = new Array(33);
+  /** The prefix lengths that have a map, ascending (a chain of host rules uses one or two of the 33). */
+  private readonly lengths: number[] = [];
   /** Per entry: the previous entry of its block, or -1. */
   private readonly next: number[] = [];
 
@@ -73,7 +75,11 @@ class BlockMap {
     const len = lo === hi ? 32 : Math.clz32((lo ^ hi) >>> 0);
     const prefix = len === 0 ? 0 : lo >>> (32 - len);
     let m = this.heads[len];
-    if (!m) this.heads[len] = m = new Map();
+    if (!m) {
+      this.heads[len] = m = new Map();
+      this.lengths.push(len);
+      this.lengths.sort((a, b) => a - b);
+    }
     const head = m.get(prefix);
     this.next[k] = head ?? -1;
     m.set(prefix, k);
@@ -86,11 +92,11 @@ class BlockMap {
   ancestors(biased: number): number[] {
     const addr = unbiasAddr(biased);
     const out = this.found;
-    out.length = 0;
+    // Most queries of host rules find nothing: no truncation call for an empty answer.
+    if (out.length !== 0) out.length = 0;
     let lists = 0;
-    for (let len = 0; len <= 32; len++) {
-      const m = this.heads[len];
-      if (!m) continue;
+    for (const len of this.lengths) {
+      const m = this.heads[len]!;
       let k = m.get(len === 0 ? 0 : addr >>> (32 - len));
       if (k === undefined) continue;
       lists++;
