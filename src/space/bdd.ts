@@ -35,11 +35,23 @@ const OP_EXISTS = 8;
 const OP_ANDLIT = 9;
 const OP_SIMPLIFY = 10;
 
-const CACHE_BITS = 20;
-const CACHE_SIZE = 1 << CACHE_BITS;
-const CACHE_MASK = CACHE_SIZE - 1;
+/**
+ * The operation cache has one entry per 32 node slots of the table, from 2^12
+ * to 2^20 entries, and grows with the table. A fixed 2^20 entries (20 MB,
+ * zeroed and then faulted in page by page) cost more than the whole lint of a
+ * small dump, and even the TUM firewall (368,000 nodes) linted faster with
+ * 2^14 entries than with 2^16 or 2^20: its operations are many and small.
+ * The cache only saves recomputation, so its size never changes a result.
+ */
+const MIN_CACHE_ENTRIES = 1 << 12;
+const MAX_CACHE_ENTRIES = 1 << 20;
+const NODES_PER_CACHE_ENTRY = 32;
 /** Ints per cache entry: op, a, b, c, result. */
 const CE = 5;
+
+function cacheEntriesFor(nodeCapacity: number): number {
+  return Math.min(MAX_CACHE_ENTRIES, Math.max(MIN_CACHE_ENTRIES, nodeCapacity / NODES_PER_CACHE_ENTRY));
+}
 
 export interface BddStats {
   nodes: number;
@@ -61,13 +73,18 @@ export class Bdd {
   /** Distinguishes andLiterals calls in the cache. */
   private callId = 0;
   private vars = 0;
-  private readonly cache = new Int32Array(CACHE_SIZE * CE);
   /** Cache entries carry no generation; rollback() clears the cache instead. */
+  private cache: Int32Array;
+  /** Entries in the cache minus one (a power of two minus one). */
+  private cacheMask: number;
 
-  constructor(initialCapacity = 1 << 18) {
+  constructor(initialCapacity = 1 << 14) {
     const cap = Math.max(1024, 1 << Math.ceil(Math.log2(initialCapacity)));
     this.node = new Int32Array(cap * 4);
     this.buckets = new Int32Array(cap).fill(-1);
+    const entries = cacheEntriesFor(cap);
+    this.cache = new Int32Array(entries * CE);
+    this.cacheMask = entries - 1;
     this.node[0] = this.node[4] = TERMINAL_LEVEL;
     this.node[5] = this.node[6] = 1;
   }
@@ -192,12 +209,27 @@ export class Bdd {
       nd[n * 4 + 3] = this.buckets[h]!;
       this.buckets[h] = n;
     }
+    const entries = cacheEntriesFor(cap);
+    if (entries > this.cacheMask + 1) this.growCache(entries);
+  }
+
+  /** A larger cache holding the entries of the old one (each at its slot in the new one). */
+  private growCache(entries: number): void {
+    const old = this.cache;
+    this.cache = new Int32Array(entries * CE);
+    this.cacheMask = entries - 1;
+    for (let s = 0; s < old.length; s += CE) {
+      const op = old[s]!;
+      if (op === 0) continue;
+      const slot = this.cacheSlot(op, old[s + 1]!, old[s + 2]!, old[s + 3]!);
+      this.cache.set(old.subarray(s, s + CE), slot);
+    }
   }
 
   // ---- operation cache -------------------------------------------------
 
   private cacheSlot(op: number, a: number, b: number, c: number): number {
-    return (hash3(op * 0x9e3779b1 + c, a, b) & CACHE_MASK) * CE;
+    return (hash3(op * 0x9e3779b1 + c, a, b) & this.cacheMask) * CE;
   }
 
   private lookup(slot: number, op: number, a: number, b: number, c: number): number {

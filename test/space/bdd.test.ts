@@ -32,6 +32,39 @@ function evalExpr(e: Expr, bits: number[]): boolean {
 
 const assignments = Array.from({ length: 64 }, (_, i) => Array.from({ length: 6 }, (_, v) => (i >> v) & 1));
 
+// The operation cache starts small and grows with the node table (keeping its
+// entries, each at its slot in the larger cache), in the middle of operations
+// whose cache slots were computed before: results must not change.
+test('results hold while the node table and the operation cache grow', () => {
+  let seed = 12345;
+  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const vars = 20;
+  const cubes = Array.from({ length: 1500 }, () => Array.from({ length: 8 }, () => [Math.floor(random() * vars), random() < 0.5] as const));
+  const inCube = (cube: readonly (readonly [number, boolean])[], bits: number[]) => cube.every(([v, pos]) => (bits[v] === 1) === pos);
+  const b = new Bdd(1024);
+  b.newVars(vars);
+  let f = FALSE;
+  for (const cube of cubes) {
+    let c = TRUE;
+    for (const [v, pos] of cube) c = b.and(c, b.variable(v, pos));
+    f = b.or(f, c);
+  }
+  // Past 2^17 nodes the cache has grown at least once (one entry per 32 node slots, from 2^12).
+  assert.ok(b.nodeCount > 1 << 17, `only ${b.nodeCount} nodes`);
+  for (let i = 0; i < 2000; i++) {
+    const bits = Array.from({ length: vars }, () => (random() < 0.5 ? 1 : 0));
+    assert.is(b.evaluate(f, bits), cubes.some((c) => inCube(c, bits)));
+  }
+  // The same function built again from cached and fresh operations is the same node.
+  let g = FALSE;
+  for (let i = cubes.length - 1; i >= 0; i--) {
+    let c = TRUE;
+    for (const [v, pos] of cubes[i]!) c = b.and(c, b.variable(v, pos));
+    g = b.or(c, g);
+  }
+  assert.is(g, f);
+});
+
 test('operations agree with truth tables; equal functions are the same node', () => {
   const b = new Bdd();
   b.newVars(6);
