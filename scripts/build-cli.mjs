@@ -25,6 +25,12 @@ await build({
   target: 'node20',
   packages: 'external',
   logLevel: 'warning',
+  // Less source for V8 to read at every start (comments, whitespace): an empty
+  // lint starts some 15 ms sooner (30 interleaved runs, 0.216 s -> 0.201 s).
+  // Names are kept, so a stack trace still names its functions; the library
+  // (dist/src) stays as tsc wrote it.
+  minifyWhitespace: true,
+  minifySyntax: true,
 });
 // The topology loader looks for the precompiled validator next to its own module, which is now a file in dist/cli.
 copyFileSync(path.join(root, 'dist', 'src', 'topology', PRECOMPILED_VALIDATOR_FILE), path.join(outdir, PRECOMPILED_VALIDATOR_FILE));
