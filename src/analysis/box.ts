@@ -117,9 +117,9 @@ export function fullBox(): Box {
   return new BoxObject(true, false, false, undefined, undefined, -1, ALL_STATES, -1, ADDR_MIN, ADDR_MAX, ADDR_MIN, ADDR_MAX, 0, 65535, 0, 65535, 0, 0, undefined);
 }
 
-/** A copy of a box (not cached for any rule), with its fields as a box of this module has them. */
-function copyBox(b: Box, exact: boolean, opaqueOnly: boolean, empty: boolean): Box {
-  return new BoxObject(exact, opaqueOnly, empty, b.inIf, b.outIf, b.proto, b.stateMask, b.frag, b.srcLo, b.srcHi, b.dstLo, b.dstHi, b.spLo, b.spHi, b.dpLo, b.dpHi, b.tfMask, b.tfComp, undefined);
+/** A copy of a box as a hull: not exact, not opaque-only, not cached for any rule. */
+function inexactCopy(b: Box): Box {
+  return new BoxObject(false, false, b.empty, b.inIf, b.outIf, b.proto, b.stateMask, b.frag, b.srcLo, b.srcHi, b.dstLo, b.dstHi, b.spLo, b.spHi, b.dpLo, b.dpHi, b.tfMask, b.tfComp, undefined);
 }
 
 /** The rule's box. Pure function of the rule's text fields. */
@@ -303,9 +303,9 @@ export function packetBox(p: Packet, family: Family): Box {
   const bit = STATE_BIT[p.state.toUpperCase()];
   if (bit !== undefined) b.stateMask = bit;
   const src = family === 'ipv4' ? ipv4Range(p.src) : topBitsHull(p.src, family);
-  if (src) setAddressBounds(b, 'src', src);
+  if (src) setAddressBounds(b, 'src', src[0], src[1]);
   const dst = family === 'ipv4' ? ipv4Range(p.dst) : topBitsHull(p.dst, family);
-  if (dst) setAddressBounds(b, 'dst', dst);
+  if (dst) setAddressBounds(b, 'dst', dst[0], dst[1]);
   if (p.sport !== undefined) b.spLo = b.spHi = p.sport;
   if (p.dport !== undefined) b.dpLo = b.dpHi = p.dport;
   return b;
@@ -363,24 +363,20 @@ function addressInto(b: Box, field: 'src' | 'dst', text: string, negated: boolea
     return;
   }
   if (family === 'ipv4' && scanIpv4(text)) {
-    // Biased bounds straight from the scan's int32 values (biasAddr of their unsigned reading).
-    if (field === 'src') {
-      b.srcLo = scannedLo ^ 0x80000000;
-      b.srcHi = scannedHi ^ 0x80000000;
-    } else {
-      b.dstLo = scannedLo ^ 0x80000000;
-      b.dstHi = scannedHi ^ 0x80000000;
-    }
+    setAddressBounds(b, field, scannedLo, scannedHi);
     return;
   }
   // Not a plain IPv4 CIDR: IPv6, or a dotted non-contiguous mask. Hull over the top 32 bits.
   b.exact = false;
   const range = topBitsHull(text, family);
-  if (range) setAddressBounds(b, field, range);
+  if (range) setAddressBounds(b, field, range[0], range[1]);
 }
 
-/** Sets a box's source or destination interval from unsigned bounds (stored biased). */
-function setAddressBounds(b: Box, field: 'src' | 'dst', [lo, hi]: [number, number]): void {
+/**
+ * Sets a box's source or destination interval (stored biased). The bounds may
+ * be unsigned or the int32 bit patterns scanIpv4 leaves: biasAddr reads both alike.
+ */
+function setAddressBounds(b: Box, field: 'src' | 'dst', lo: number, hi: number): void {
   if (field === 'src') {
     b.srcLo = biasAddr(lo);
     b.srcHi = biasAddr(hi);
@@ -554,8 +550,8 @@ export function meetBoxes(a: Box, b: Box): Box {
 
 /** The smallest box holding both (a hull of a union; never exact). */
 export function joinBoxes(a: Box, b: Box): Box {
-  if (a.empty) return copyBox(b, false, false, b.empty);
-  if (b.empty) return copyBox(a, false, false, a.empty);
+  if (a.empty) return inexactCopy(b);
+  if (b.empty) return inexactCopy(a);
   // The flags both fix, to the same value.
   const tfMask = a.tfMask & b.tfMask & ~(a.tfComp ^ b.tfComp);
   return new BoxObject(
@@ -578,12 +574,16 @@ export function joinBoxes(a: Box, b: Box): Box {
 
 /** The box of every packet but for the fields given (a hull for the callers' simple sets). */
 export function boxWith(fields: Partial<Box>): Box {
-  const b = copyBox(fullBox(), false, false, false);
+  const b = fullBox();
+  b.exact = false;
   Object.assign(b, fields);
   b.cachedFor = undefined;
   return b;
 }
 
 export function emptyBox(): Box {
-  return copyBox(fullBox(), false, false, true);
+  const b = fullBox();
+  b.exact = false;
+  b.empty = true;
+  return b;
 }
