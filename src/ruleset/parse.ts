@@ -797,13 +797,14 @@ function spelling(spec: OptionSpec, name: string): string {
   return name;
 }
 
-/** The -s and -d bits of RuleSpecParser.seen (negBit). */
-const ADDRESS_BITS = 1 | 2;
+/** The -s and -d bits of RuleSpecParser.seen. */
+const ADDRESS_BITS = negBit('src') | negBit('dst');
 
 /**
- * Tails memoized per parse at most: enough for every distinct tail of the
- * dumps above many times over; a dump whose tails are all different (a
- * comment of its own on every rule) stops paying for new entries there.
+ * Tails memoized per parse at most: several times the distinct tails of the
+ * 100,000-rule bench dump (3,319) or the TUM firewall (1,877); a dump whose
+ * tails are all different (a comment of its own on every rule) stops adding
+ * entries there.
  */
 const TAIL_MEMO_LIMIT = 1 << 14;
 

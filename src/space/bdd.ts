@@ -213,7 +213,12 @@ export class Bdd {
     if (entries > this.cacheMask + 1) this.growCache(entries);
   }
 
-  /** A larger cache holding the entries of the old one (each at its slot in the new one). */
+  /**
+   * A larger cache holding the entries of the old one (each at its slot in the
+   * new one). The table grows in the middle of operations, whose cache slots
+   * were computed before: their stores then land in slots their keys do not
+   * hash to, which is harmless, since a lookup compares the whole key.
+   */
   private growCache(entries: number): void {
     const old = this.cache;
     this.cache = new Int32Array(entries * CE);
