@@ -1,6 +1,6 @@
 // The built library (dist/src, after `npm run build`) for the scripts that
-// time its stages directly (checks.mjs, stages.mjs, warm.mjs) or compare two
-// builds (compare-builds.mjs).
+// time its stages directly (checks.mjs, stages.mjs, warm.mjs, phases.mjs) or
+// compare two builds (compare-builds.mjs).
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -18,4 +18,14 @@ export async function loadLintStages(root = repoRoot) {
     ['ruleset/parse.js', 'lint/registry.js', 'lint/run.js', 'analysis/lint-analysis.js'].map((m) => loadBuilt(m, root)),
   );
   return { parseRuleset, CHECKS, lintRulesets, buildAnalysis };
+}
+
+/** One parse and one lint of every check, as `chainsmith lint` runs them, timed: { parse, lint } in ms, and the findings. */
+export function lintRound({ parseRuleset, CHECKS, lintRulesets, buildAnalysis }, text, file) {
+  let t = performance.now();
+  const { ruleset } = parseRuleset(text, file);
+  const parse = performance.now() - t;
+  t = performance.now();
+  const findings = lintRulesets([ruleset], { analysis: buildAnalysis }, CHECKS);
+  return { parse, lint: performance.now() - t, findings };
 }

@@ -9,20 +9,14 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadLintStages } from './built.mjs';
+import { lintRound, loadLintStages } from './built.mjs';
 
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === '--child') {
   // One round: parse, then every check, as `chainsmith lint` runs them.
   const [root, file] = rest;
-  const { parseRuleset, CHECKS, lintRulesets, buildAnalysis } = await loadLintStages(root);
-  const text = readFileSync(file, 'latin1');
-  let t = performance.now();
-  const { ruleset } = parseRuleset(text, file);
-  const parse = performance.now() - t;
-  t = performance.now();
-  lintRulesets([ruleset], { analysis: buildAnalysis }, CHECKS);
-  console.log(JSON.stringify({ parse, lint: performance.now() - t }));
+  const { parse, lint } = lintRound(await loadLintStages(root), readFileSync(file, 'utf8'), file);
+  console.log(JSON.stringify({ parse, lint }));
 } else {
   const rounds = Number(mode);
   const [file, ...roots] = rest;
