@@ -54,13 +54,17 @@ function findDeadRules(a: SpaceAnalysis, rulesets: readonly Ruleset[]): DeadRule
   for (const rs of rulesets) {
     const compiled = isCompiled(rs);
     for (const table of rs.tables)
-      for (const chain of table.chains)
-        for (const r of a.chainReach(rs, table, chain)) {
+      for (const chain of table.chains) {
+        // An index loop, as in forEachRule (ruleset/model.ts): this runs once, cold, over every rule.
+        const reach = a.chainReach(rs, table, chain);
+        for (let i = 0; i < reach.length; i++) {
+          const r = reach[i]!;
           if (r.empty || r.reachable || r.blockers.length === 0) continue;
           // A generated default (the LOG/DROP tail after a user's `deny any`) is dead because of a user rule; that is intended.
           if (compiled && isGeneratedDefault(r.rule)) continue;
           out.push({ reach: r, conflicting: r.blockers.some((b) => b.verdict !== r.action) });
         }
+      }
   }
   return out;
 }

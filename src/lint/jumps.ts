@@ -9,7 +9,10 @@ export function buildJumpGraph(table: Table): JumpGraph {
   const out = new Map<string, Jump[]>();
   const into = new Map<string, Jump[]>();
   for (const chain of table.chains) {
-    for (const rule of chain.rules) {
+    // An index loop: this runs once per table, cold, over every rule (see forEachRule in ruleset/model.ts).
+    const rules = chain.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
       const t = rule.target;
       // A goto always names a chain; a jump does unless it names a verdict or an extension target.
       if (!t || (!t.goto && isTargetName(t.name))) continue;

@@ -117,6 +117,24 @@ export function findChain(t: Table, name: string): Chain | undefined {
   return t.chains.find((c) => c.name === name);
 }
 
+/**
+ * visit(rule, chain, table, ruleset) for every rule of the rulesets, in order.
+ * For the walks over every rule that run once per lint (most checks): their
+ * code is still interpreted when it meets a large dump, and there an index
+ * loop over a chain's rules costs a fraction of a for-of loop, whose iterator
+ * and result objects the interpreter makes for every step (measured in
+ * BENCHMARKS.md). Inner loops over a rule's matches are index loops for the
+ * same reason.
+ */
+export function forEachRule(rulesets: Iterable<Ruleset>, visit: (rule: Rule, chain: Chain, table: Table, ruleset: Ruleset) => void): void {
+  for (const rs of rulesets)
+    for (const table of rs.tables)
+      for (const chain of table.chains) {
+        const rules = chain.rules;
+        for (let i = 0; i < rules.length; i++) visit(rules[i]!, chain, table, rs);
+      }
+}
+
 /** The first option of a module with a given name, e.g. matchOption(rule, 'comment', 'comment'). */
 export function matchOption(rule: Rule, module: string, option: string): Option | undefined {
   for (const m of rule.matches) if (m.module === module) for (const o of m.options) if (o.name === option) return o;

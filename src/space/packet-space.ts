@@ -11,7 +11,7 @@
 // Matches the space does not model become opaque boolean variables (see
 // encode.ts); `contains()` then answers 'depends' for a packet whose verdict
 // hinges on one of them.
-import type { Family, Rule, Ruleset } from '../ruleset/model.js';
+import { forEachRule, type Family, type Rule, type Ruleset } from '../ruleset/model.js';
 import { Bdd, FALSE, TRUE, type BddNode } from './bdd.js';
 import {
   CT_STATES,
@@ -139,8 +139,7 @@ export class PacketSpace {
     opts: Omit<PacketSpaceOptions, 'interfaces'> = {},
   ): PacketSpace {
     const names = new Set<string>(extraInterfaces);
-    for (const rs of rulesets)
-      for (const t of rs.tables) for (const c of t.chains) for (const r of c.rules) collectInterfaces(r, names);
+    forEachRule(rulesets, (r) => collectInterfaces(r, names));
     return new PacketSpace(family, { ...opts, interfaces: names });
   }
 

@@ -3,28 +3,29 @@
 // "info"), and the default --fail-on warning does not fail CI over it.
 import { catalogueEntry } from '../catalogue.js';
 import { makeFinding } from '../finding.js';
+import { forEachRule } from '../../ruleset/model.js';
 import type { Check, Finding } from '../types.js';
 
 export const check: Check = {
   ...catalogueEntry('CS206'),
   run(ctx) {
     const findings: Finding[] = [];
-    for (const rs of ctx.rulesets)
-      for (const table of rs.tables)
-        for (const chain of table.chains)
-          for (const rule of chain.rules)
-            for (const match of rule.matches) {
-              if (match.module !== 'state') continue;
-              const state = match.options.find((o) => o.name === 'state');
-              const replacement = state
-                ? `-m conntrack ${state.negated ? '! ' : ''}--ctstate ${state.args.join(' ')}`
-                : '-m conntrack --ctstate';
-              findings.push(
-                makeFinding(check, ctx.ruleLoc(rule, match), `'-m state' is the obsolete alias of conntrack; write '${replacement}'`, {
-                  subject: rule,
-                }),
-              );
-            }
+    forEachRule(ctx.rulesets, (rule) => {
+      const matches = rule.matches;
+      for (let i = 0; i < matches.length; i++) {
+        const match = matches[i]!;
+        if (match.module !== 'state') continue;
+        const state = match.options.find((o) => o.name === 'state');
+        const replacement = state
+          ? `-m conntrack ${state.negated ? '! ' : ''}--ctstate ${state.args.join(' ')}`
+          : '-m conntrack --ctstate';
+        findings.push(
+          makeFinding(check, ctx.ruleLoc(rule, match), `'-m state' is the obsolete alias of conntrack; write '${replacement}'`, {
+            subject: rule,
+          }),
+        );
+      }
+    });
     return findings;
   },
 };

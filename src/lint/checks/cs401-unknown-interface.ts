@@ -6,7 +6,7 @@
 import { catalogueEntry } from '../catalogue.js';
 import { makeFinding } from '../finding.js';
 import { didYouMean } from '../../diagnostics.js';
-import type { Neg, Rule } from '../../ruleset/model.js';
+import { forEachRule, type Neg, type Rule } from '../../ruleset/model.js';
 import type { Topology } from '../../topology/types.js';
 import type { Check, Finding, LintContext } from '../types.js';
 
@@ -41,13 +41,10 @@ export const check: Check = {
     const known = knownInterfaces(topology);
     // Loops into one list: most rules name no interface, and a 100,000-rule dump made four arrays per rule.
     const findings: Finding[] = [];
-    for (const rs of ctx.rulesets)
-      for (const t of rs.tables)
-        for (const c of t.chains)
-          for (const rule of c.rules) {
-            checkSide(ctx, rule, '-i', rule.inIface, known, topology.file, findings);
-            checkSide(ctx, rule, '-o', rule.outIface, known, topology.file, findings);
-          }
+    forEachRule(ctx.rulesets, (rule) => {
+      checkSide(ctx, rule, '-i', rule.inIface, known, topology.file, findings);
+      checkSide(ctx, rule, '-o', rule.outIface, known, topology.file, findings);
+    });
     return findings;
   },
 };
