@@ -754,11 +754,18 @@ class RuleSpecParser {
     return args.length ? args.slice() : none();
   }
 
-  /** The shared argument list `[text of word k]`. */
+  /**
+   * The shared argument list `[text of word k]`, or, once ONE_ARG_LIMIT
+   * words have one, a list of this rule's own (not frozen: the match is then
+   * not shared either, as with any option of several arguments).
+   */
   private oneArg(k: number): string[] {
     const word = this.words.text(k);
     let args = this.oneArgs.get(word);
-    if (args === undefined) this.oneArgs.set(word, (args = Object.freeze([word]) as string[]));
+    if (args === undefined) {
+      if (this.oneArgs.size >= ONE_ARG_LIMIT) return [word];
+      this.oneArgs.set(word, (args = Object.freeze([word]) as string[]));
+    }
     return args;
   }
 
@@ -809,6 +816,15 @@ const ADDRESS_BITS = negBit('src') | negBit('dst');
  * entries there.
  */
 const TAIL_MEMO_LIMIT = 1 << 14;
+
+/**
+ * Distinct one-argument words shared per parse at most (each with its shared
+ * matches): far more than the ports of the 100,000-rule bench dump, and a
+ * dump with a comment of its own on every rule (kube-proxy's, a compiled
+ * policy's) stops there instead of keeping a table entry and a shared match
+ * for each, which made its parse some four times slower than without them.
+ */
+const ONE_ARG_LIMIT = 1 << 14;
 
 /** The fields a rule's tail sets, all shared elements (or absent). */
 interface Tail {

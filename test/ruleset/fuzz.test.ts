@@ -192,6 +192,64 @@ test('an element location ends each word where the tokenizer does', () => {
   );
 });
 
+// xtables' add_param_to_argv, one character at a time: whitespace ends a word
+// outside quotes, a double quote opens or closes a quoted part, and inside one
+// a backslash takes the next character as it is. The tokenizer reads quoted
+// text without a backslash in one slice; its words must be these.
+function referenceWords(line: string): { words: { text: string; start: number; end: number }[]; unterminatedAt?: number } {
+  const isSpace = (c: string) => c === ' ' || (c >= '\t' && c <= '\r');
+  const words: { text: string; start: number; end: number }[] = [];
+  let i = 0;
+  while (i < line.length) {
+    while (i < line.length && isSpace(line[i]!)) i++;
+    if (i >= line.length) break;
+    const start = i;
+    let text = '';
+    while (i < line.length && !isSpace(line[i]!)) {
+      if (line[i] !== '"') {
+        text += line[i++];
+        continue;
+      }
+      const open = i++;
+      let closed = false;
+      while (i < line.length) {
+        if (line[i] === '\\' && i + 1 < line.length) {
+          text += line[i + 1];
+          i += 2;
+        } else if (line[i] === '"') {
+          closed = true;
+          i++;
+          break;
+        } else text += line[i++];
+      }
+      if (!closed) {
+        words.push({ text, start, end: i });
+        return { words, unterminatedAt: open + 1 };
+      }
+    }
+    words.push({ text, start, end: i });
+  }
+  return { words };
+}
+
+test('the tokenizer splits lines into the words xtables does', () => {
+  const words = new LineWords();
+  const pieces = fc.constantFrom('a', 'bc', '-s', '"', '\\', '\\"', ' ', '  ', '\t', '\r', '"x y"', '"a\\"b"', '"c\\\\"', '!', '""');
+  fc.assert(
+    fc.property(fc.array(pieces, { maxLength: 16 }), fc.constantFrom('', 'x ', '"q" '), (parts, after) => {
+      const line = parts.join('');
+      // The line lies inside a larger text, as in a dump: a quote after it must not close one in it.
+      const source = `p ${line}\n${after}`;
+      words.scan(source, 2, 2 + line.length);
+      const want = referenceWords(line);
+      const got = Array.from({ length: words.count }, (_, k) => ({ text: words.text(k), start: words.start(k) - 2, end: words.end(k) - 2 }));
+      assert.equal(got, want.words, JSON.stringify(line));
+      assert.is(words.unterminatedQuoteAt, want.unterminatedAt, JSON.stringify(line));
+    }),
+    { numRuns: 5000 },
+  );
+});
+
 // The parser's table of names, looked up by text lying in a larger text, gives back that text.
 test('WordTable interns the text at any offset', () => {
   fc.assert(

@@ -220,3 +220,24 @@ test('names of Object.prototype properties are ordinary unknown names, never bui
 });
 
 test.run();
+
+// The parser shares one argument list per distinct word of a one-argument
+// option, up to a limit per parse (ONE_ARG_LIMIT, 16,384 words); a dump with a
+// comment of its own on every rule goes past it. Rules past it read exactly as
+// they would alone.
+test('a comment of its own on each of 20,000 rules: every rule reads as it would alone', () => {
+  const n = 20_000;
+  const lines = Array.from({ length: n }, (_, i) => `-A INPUT -p tcp -m tcp --dport ${1 + (i % 500)} -m comment --comment "rule ${i}" -j ACCEPT`);
+  const text = ['*filter', ':INPUT DROP [0:0]', ...lines, 'COMMIT', ''].join('\n');
+  const { ruleset, diagnostics } = parseRuleset(text, 'comments.rules');
+  assert.equal(diagnostics, []);
+  const rules = ruleset.tables[0]!.chains[0]!.rules;
+  assert.is(rules.length, n);
+  for (const i of [0, 16_383, 16_384, 16_385, n - 1]) {
+    const comment = rules[i]!.matches.find((m) => m.module === 'comment')!;
+    assert.equal(comment.options.map((o) => [o.name, o.args]), [['comment', [`rule ${i}`]]]);
+    assert.is(elementLoc(rules[i]!, comment)?.column, lines[i]!.indexOf('-m comment') + 1);
+  }
+  const printed = formatCanonical(text, 'comments.rules').text.split('\n').filter((l) => l.startsWith('-A '));
+  for (const i of [0, 16_384, n - 1]) assert.is(printed[i], canon(lines[i]!.slice('-A INPUT '.length)));
+});
