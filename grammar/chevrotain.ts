@@ -7,6 +7,10 @@
 // bundled into one ES module, which loads in a quarter of that. Its "exports"
 // map does not name the file, so it is found next to the resolved entry point.
 //
+// The CLI bundle (scripts/build-cli.mjs) cannot hold a top-level await: there
+// this module is replaced by a require() of the same file converted to
+// CommonJS, dist/cli/chevrotain.cjs.
+//
 // Every runtime use of Chevrotain in grammar/ must come from here, so that
 // tokens, EOF and the parser base class are all one copy's (Chevrotain compares
 // token types by identity). Types can still come from 'chevrotain' itself.
