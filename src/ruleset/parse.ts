@@ -5,7 +5,7 @@
 import { parseSuppression } from './suppress.js';
 import type { Diagnostic, Location } from '../diagnostics.js';
 import { BUILTIN_CHAINS, type Chain, type Family, type Match, type Neg, type Option, type Rule, type Ruleset, type Table, type Target } from './model.js';
-import { isDigit, LineWords, SpecialCharFinder, WordTable } from './tokenize.js';
+import { grow, isDigit, LineWords, SpecialCharFinder, WordTable } from './tokenize.js';
 import { MATCHES, TARGETS, findOption, implicitModule, type ModuleSpec, type OptionSpec } from './modules.js';
 import { ParsedMatch, ParsedNeg, ParsedOption, ParsedRule, ParsedSource, ParsedTarget, none } from './located.js';
 import { NegField, SharedElements } from './shared-elements.js';
@@ -123,13 +123,6 @@ function span(words: LineWords, k: number): Span {
 
 const COUNTERS = /^\[(\d+):(\d+)\]$/;
 
-/** A copy of a full array with twice the room. */
-function grown(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-
 export function parseRuleset(text: string, file: string, opts?: { family?: Family }): ParseResult {
   const family = opts?.family ?? inferFamily(text, file);
   const diagnostics: Diagnostic[] = [];
@@ -166,7 +159,7 @@ export function parseRuleset(text: string, file: string, opts?: { family?: Famil
     if (end < 0) end = text.length;
     lineNo++;
     const lineStart = pos;
-    if (lineNo > lineStarts.length) lineStarts = grown(lineStarts);
+    if (lineNo > lineStarts.length) lineStarts = grow(lineStarts);
     lineStarts[lineNo - 1] = lineStart;
     const rawEnd = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
     pos = end + 1;

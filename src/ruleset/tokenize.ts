@@ -298,7 +298,8 @@ export class SpecialCharFinder {
 
 const SPECIAL_CHARS = ['\t', '\v', '\f', '\r', '"'];
 
-function grow(a: Int32Array): Int32Array {
+/** A copy of a full array with twice the room. */
+export function grow(a: Int32Array): Int32Array {
   const b = new Int32Array(a.length * 2);
   b.set(a);
   return b;
