@@ -25,7 +25,7 @@ export function resolveDisabled(names: readonly string[]): Set<string> {
 }
 
 /** True when the check's needs are met by the options. */
-function canRun(check: Check, opts: LintOptions): boolean {
+export function canRun(check: Check, opts: LintOptions): boolean {
   return (check.needs ?? []).every((need) => (need === 'topology' ? opts.topology !== undefined : opts.analysis !== undefined));
 }
 
